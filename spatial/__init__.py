@@ -1,10 +1,42 @@
 """Spatial weights and spatial panel models of the liangye toolkit.
 
-The spatial Durbin panel estimators, their nested models, impacts and tests
-are built in this package's stage modules (weights, panel, transform, logdet,
-likelihood, estimate, covariance, impacts, diagnostics, model, results).
+Fixed-effects spatial Durbin panels and their nested models (SAR, SEM, SDEM,
+SLX) by maximum likelihood, with the Lee-Yu bias correction, direct/indirect/
+total effects with inference, LR/Wald/LM tests and publication tables. Each
+stage lives in a module named after it: :mod:`spatial.weights`,
+:mod:`spatial.panel`, :mod:`spatial.transform`, :mod:`spatial.logdet`,
+:mod:`spatial.spectral`, :mod:`spatial.likelihood`, :mod:`spatial.estimate`,
+:mod:`spatial.covariance`, :mod:`spatial.impacts`, :mod:`spatial.diagnostics`,
+:mod:`spatial.model`, :mod:`spatial.results`, :mod:`spatial.tables`.
 """
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from .diagnostics import lm_tests, lr_test, wald_test
+from .impacts import ImpactsResults
+from .model import (
+    SLXPanel,
+    SpatialDurbinErrorPanel,
+    SpatialDurbinPanel,
+    SpatialErrorPanel,
+    SpatialLagPanel,
+)
+from .results import SpatialPanelResults, TestResult
+from .tables import compare
+from .weights import SpatialWeights
+
+__all__ = [
+    "ImpactsResults",
+    "SLXPanel",
+    "SpatialDurbinErrorPanel",
+    "SpatialDurbinPanel",
+    "SpatialErrorPanel",
+    "SpatialLagPanel",
+    "SpatialPanelResults",
+    "SpatialWeights",
+    "TestResult",
+    "compare",
+    "lm_tests",
+    "lr_test",
+    "wald_test",
+]

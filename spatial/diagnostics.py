@@ -1,0 +1,170 @@
+"""Specification tests: likelihood ratio, Wald and Lagrange multiplier.
+
+LR and Wald compare nested spatial models (SDM against SAR, SEM and SLX);
+the LM tests (Anselin 1988; Anselin, Bera, Florax, Yoon 1996; their panel
+versions in Elhorst 2014, section 3.5 and Debarsy and Ertur 2010) start from the
+non-spatial fixed-effects regression.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from coupling._common import check_option
+
+from .exceptions import SpecificationError
+from .panel import spatial_panel
+from .results import SpatialPanelResults, TestResult
+from .transform import EFFECTS, Effects, spatial_lag, within_transform
+from .weights import SpatialWeights
+
+__all__ = ["HYPOTHESES", "lm_tests", "lr_test", "wald_test"]
+
+#: Hypotheses understood by :func:`wald_test` (spaces are ignored).
+HYPOTHESES = ("theta = 0", "theta + rho*beta = 0", "rho = 0")
+
+
+def lr_test(unrestricted: SpatialPanelResults, restricted: SpatialPanelResults) -> TestResult:
+    """Likelihood ratio :math:`2(\\ln L_u - \\ln L_r)` with df = difference in parameters.
+
+    Both models must be fitted on the same observations with the same effects
+    and bias-correction approach (the log-likelihoods must be comparable).
+    """
+    for attr in ("nobs", "n_entities", "n_periods"):
+        if getattr(unrestricted, attr) != getattr(restricted, attr):
+            raise SpecificationError(f"The models differ in {attr}; they are not nested.")
+    for option in ("effects", "bias_correction"):
+        a, b = unrestricted.options.get(option), restricted.options.get(option)
+        comparable = {a, b} <= {"none", "lee_yu"} if option == "bias_correction" else a == b
+        if not comparable:
+            raise SpecificationError(
+                f"The models differ in {option} ({a!r} vs {b!r}); their log-likelihoods are not "
+                "comparable."
+            )
+    df = unrestricted.n_params - restricted.n_params
+    if df <= 0:
+        raise SpecificationError(
+            f"{unrestricted.model} has {unrestricted.n_params} parameters and {restricted.model} "
+            f"{restricted.n_params}: pass the larger (unrestricted) model first."
+        )
+    statistic = 2.0 * (unrestricted.loglik - restricted.loglik)
+    return TestResult(
+        f"LR {unrestricted.model} vs {restricted.model}", statistic, df,
+        float(stats.chi2.sf(statistic, df)),
+    )  # fmt: skip
+
+
+def wald_test(results: SpatialPanelResults, hypothesis: str) -> TestResult:
+    """Wald test of a spatial restriction on a Durbin model.
+
+    ``"theta = 0"`` (SDM -> SAR), ``"theta + rho*beta = 0"`` (SDM -> SEM, the
+    common-factor restriction; delta method), ``"rho = 0"`` (SDM -> SLX).
+    """
+    key = hypothesis.replace(" ", "")
+    known = {h.replace(" ", ""): h for h in HYPOTHESES}
+    if key not in known:
+        choices = ", ".join(repr(h) for h in HYPOTHESES)
+        raise SpecificationError(
+            f"hypothesis={hypothesis!r} is not supported; use one of {choices}."
+        )
+    params, cov = results.params, results.cov
+    lagged = [v for v in params.index if v.startswith("W_")]
+    spatial = "rho" if "rho" in params.index else "lambda" if "lambda" in params.index else None
+    if key == "rho=0":
+        if spatial is None:
+            raise SpecificationError(f"{results.model} has no spatial parameter to test.")
+        index = [spatial]
+        g = params[index].to_numpy()
+        jac = np.eye(1)
+        cov_sub = cov.loc[index, index].to_numpy()
+    else:
+        if not lagged:
+            raise SpecificationError(f"{results.model} has no lagged regressors (theta).")
+        betas = [v[2:] for v in lagged]
+        theta = params[lagged].to_numpy()
+        if key == "theta=0":
+            index, g, jac = lagged, theta, np.eye(len(lagged))
+        else:
+            if spatial != "rho":
+                raise SpecificationError("theta + rho*beta = 0 is a restriction of the SDM.")
+            rho, beta = params["rho"], params[betas].to_numpy()
+            index = [*betas, *lagged, "rho"]
+            g = theta + rho * beta
+            k = len(lagged)
+            jac = np.hstack([rho * np.eye(k), np.eye(k), beta[:, None]])
+        cov_sub = cov.loc[index, index].to_numpy()
+    middle = jac @ cov_sub @ jac.T
+    statistic = float(g @ np.linalg.solve(middle, g))
+    df = g.size
+    return TestResult(f"Wald {known[key]}", statistic, df, float(stats.chi2.sf(statistic, df)))
+
+
+def lm_tests(
+    data: pd.DataFrame,
+    y: str,
+    x: Sequence[str],
+    w: SpatialWeights,
+    entity: Hashable | None = None,
+    time: Hashable | None = None,
+    effects: Effects | None = None,
+) -> pd.DataFrame:
+    """LM-lag, LM-error and their robust versions from the fixed-effects OLS residuals.
+
+    Parameters
+    ----------
+    data, y, x, w, entity, time, effects
+        As for the models (same inputs as :class:`~spatial.SpatialLagPanel`).
+
+    Returns
+    -------
+    DataFrame
+        Rows ``LM lag``, ``LM error``, ``robust LM lag``, ``robust LM error``;
+        columns ``statistic``, ``df`` (1) and ``p_value``.
+
+    Notes
+    -----
+    With OLS residuals ``e`` of the transformed model, :math:`\\hat\\sigma^2 = e'e/NT`,
+    :math:`T_W = T\\,tr(W'W + WW)` and
+    :math:`J = [(WX\\hat\\beta)'M(WX\\hat\\beta) + T_W\\hat\\sigma^2]/\\hat\\sigma^2`:
+    LM-lag :math:`= (e'Wy/\\hat\\sigma^2)^2/J`, LM-error :math:`= (e'We/\\hat\\sigma^2)^2/T_W`,
+    robust LM-lag :math:`= (e'Wy/\\hat\\sigma^2 - e'We/\\hat\\sigma^2)^2/(J - T_W)`,
+    robust LM-error
+    :math:`= (e'We/\\hat\\sigma^2 - T_W/J\\; e'Wy/\\hat\\sigma^2)^2/(T_W(1 - T_W/J))`
+    (Anselin et al. 1996; Elhorst 2014, section 3.5). ``Wy`` is lagged before the
+    within transformation, as in the models.
+    """
+    if isinstance(x, str):
+        x = [x]
+    panel = spatial_panel(data, y, list(x), w, entity, time)
+    if effects is None:
+        effects = "twoways" if panel.t > 1 else "none"
+    check_option("effects", effects, EFFECTS, SpecificationError)
+    t, n = panel.t, panel.n
+    mat = panel.w.matrix
+    xs = panel.x if effects != "none" else np.concatenate([np.ones((t, n, 1)), panel.x], axis=2)
+    xt = within_transform(xs, effects).reshape(t * n, -1)
+    yt = within_transform(panel.y, effects).ravel()
+    wyt = within_transform(spatial_lag(mat, panel.y), effects).ravel()
+    beta, *_ = np.linalg.lstsq(xt, yt, rcond=None)
+    e = yt - xt @ beta
+    sigma2 = e @ e / (t * n)
+    we = spatial_lag(mat, e.reshape(t, n)).ravel()
+    wxb = within_transform(spatial_lag(mat, (xs @ beta)), effects).ravel()
+    m_wxb = wxb - xt @ np.linalg.lstsq(xt, wxb, rcond=None)[0]
+    t_w = t * float(mat.multiply(mat.T).sum() + mat.multiply(mat).sum())  # T tr(WW + W'W)
+    j = (wxb @ m_wxb + t_w * sigma2) / sigma2
+    lag_score, err_score = e @ wyt / sigma2, e @ we / sigma2
+    stats_ = {
+        "LM lag": lag_score**2 / j,
+        "LM error": err_score**2 / t_w,
+        "robust LM lag": (lag_score - err_score) ** 2 / (j - t_w),
+        "robust LM error": (err_score - t_w / j * lag_score) ** 2 / (t_w * (1.0 - t_w / j)),
+    }
+    out = pd.DataFrame({"statistic": pd.Series(stats_)})
+    out["df"] = 1
+    out["p_value"] = stats.chi2.sf(out["statistic"], 1)
+    return out

@@ -1,0 +1,443 @@
+"""Spatial panel models: SDM, SAR, SEM, SDEM and SLX with fixed effects, by ML.
+
+A model validates the data, W and the specification in its constructor; ``fit``
+takes the numerical options and returns an immutable
+:class:`~spatial.results.SpatialPanelResults`. The pipeline follows Elhorst
+(2014, ch. 3): lag first (``Wy``, ``WX`` on the raw data, period by period),
+demean second, concentrate the likelihood in the spatial parameter, maximise it
+over the exact admissible interval, optionally correct the bias of the direct
+approach (Lee and Yu 2010), and invert the analytic information matrix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from coupling import __version__
+from coupling._common import check_option
+
+from .covariance import (
+    InverseFilter,
+    covariance_from_information,
+    error_information,
+    lag_information,
+    numerical_hessian,
+)
+from .estimate import lee_yu_twoways, maximize_scalar
+from .exceptions import PanelStructureError, SpecificationError
+from .likelihood import (
+    Scaling,
+    concentrated_error_loglik,
+    concentrated_lag_loglik,
+    error_regression,
+    full_error_loglik,
+    full_lag_loglik,
+    lag_moments,
+    least_squares,
+)
+from .logdet import LogDeterminant, make_logdet
+from .panel import SpatialPanelData, spatial_panel
+from .results import SpatialPanelResults, _ImpactInputs
+from .transform import EFFECTS, Effects, absorbed_dof, spatial_lag, within_transform
+from .weights import SpatialWeights
+
+__all__ = [
+    "SLXPanel",
+    "SpatialDurbinErrorPanel",
+    "SpatialDurbinPanel",
+    "SpatialErrorPanel",
+    "SpatialLagPanel",
+]
+
+BiasCorrection = Literal["none", "lee_yu", "transformation"]
+CovType = Literal["analytic", "hessian", "cluster"]
+LogdetMethod = Literal["auto", "eigen", "lu", "chebyshev", "mc"]
+
+
+@dataclass(frozen=True)
+class _Design:
+    """Transformed, stacked arrays of length NT shared by every fit of a model."""
+
+    y: np.ndarray
+    wy: np.ndarray
+    z: np.ndarray
+    wz: np.ndarray
+    names: tuple[str, ...]
+
+
+class _SpatialPanelModel:
+    """Shared construction and fitting of the five models."""
+
+    model_name = ""
+    kind: Literal["lag", "error", "ols"] = "lag"
+    lags_x = False
+
+    def __init__(
+        self,
+        data: pd.DataFrame,
+        y: str,
+        x: Sequence[str],
+        w: SpatialWeights,
+        entity: Hashable | None = None,
+        time: Hashable | None = None,
+        effects: Effects | None = None,
+        durbin: Sequence[str] | None = None,
+    ) -> None:
+        if isinstance(x, str):
+            x = [x]
+        panel = spatial_panel(data, y, list(x), w, entity, time)
+        if effects is None:
+            effects = "twoways" if panel.t > 1 else "none"
+        self.effects: Effects = check_option("effects", effects, EFFECTS, SpecificationError)
+        if panel.t == 1 and self.effects != "none":
+            raise PanelStructureError(
+                f"A cross-section (one period) cannot have effects={self.effects!r}; use "
+                "effects='none' (an intercept is then estimated)."
+            )
+        self.durbin = self._durbin_names(panel, durbin)
+        self.panel = panel
+        self.design = self._design(panel)
+        least_squares(self.design.z, self.design.y, self.design.names)  # collinearity check
+
+    # ------------------------------------------------------------ construction
+    def _durbin_names(
+        self, panel: SpatialPanelData, durbin: Sequence[str] | None
+    ) -> tuple[str, ...]:
+        if not self.lags_x:
+            if durbin:
+                raise SpecificationError(
+                    f"{self.model_name} has no spatially lagged regressors; use "
+                    "SpatialDurbinPanel or SpatialDurbinErrorPanel for durbin=..."
+                )
+            return ()
+        chosen = (
+            list(panel.x_names)
+            if durbin is None
+            else [durbin]
+            if isinstance(durbin, str)
+            else list(durbin)
+        )
+        unknown = [v for v in chosen if v not in panel.x_names]
+        if unknown or not chosen:
+            raise SpecificationError(
+                f"durbin must name some of the regressors {list(panel.x_names)}; got {chosen}."
+            )
+        return tuple(v for v in panel.x_names if v in chosen)
+
+    def _design(self, panel: SpatialPanelData) -> _Design:
+        w = panel.w.matrix
+        lag_cols = [panel.x_names.index(v) for v in self.durbin]
+        blocks = [panel.x, spatial_lag(w, panel.x[:, :, lag_cols])] if lag_cols else [panel.x]
+        names = [*panel.x_names, *(f"W_{v}" for v in self.durbin)]
+        if self.effects == "none":
+            blocks.insert(0, np.ones((panel.t, panel.n, 1)))
+            names.insert(0, "const")
+        raw = np.concatenate(blocks, axis=2)
+        t, n = panel.t, panel.n
+
+        def stacked(values: np.ndarray) -> np.ndarray:
+            out = within_transform(values, self.effects)
+            return out.reshape(t * n, -1) if out.ndim == 3 else out.ravel()
+
+        wz = stacked(spatial_lag(w, raw)) if self.kind == "error" else np.empty((t * n, 0))
+        return _Design(
+            y=stacked(panel.y),
+            wy=stacked(spatial_lag(w, panel.y)),
+            z=stacked(raw),
+            wz=wz,
+            names=tuple(names),
+        )
+
+    # ------------------------------------------------------------------- fit
+    def _scaling(self, bias_correction: BiasCorrection) -> Scaling:
+        n, t = self.panel.n, self.panel.t
+        if bias_correction != "transformation" or self.effects == "none":
+            return Scaling(n * t, t)
+        if self.effects != "individual" and not self.panel.w.is_row_standardized:
+            raise SpecificationError(
+                "The Lee-Yu transformation approach with time effects needs a row-standardized W."
+            )
+        return {
+            "individual": Scaling(n * (t - 1), t - 1),
+            "time": Scaling((n - 1) * t, t, unit_root=True),
+            "twoways": Scaling((n - 1) * (t - 1), t - 1, unit_root=True),
+        }[self.effects]
+
+    def fit(
+        self,
+        bias_correction: BiasCorrection = "lee_yu",
+        logdet: LogdetMethod = "auto",
+        cov: CovType = "analytic",
+        *,
+        n_probes: int = 50,
+        seed: int | None = 0,
+    ) -> SpatialPanelResults:
+        """Estimate the model.
+
+        Parameters
+        ----------
+        bias_correction : {"lee_yu", "none", "transformation"}
+            ``"none"``: the direct approach (Stata xsmle's default output);
+            ``"lee_yu"`` (default): the direct approach with the Lee-Yu (2010)
+            correction (``sigma2 * T/(T-1)`` for entity effects,
+            ``sigma2 * N/(N-1)`` for time effects, the analytic correction of all
+            parameters for two-way effects); ``"transformation"``: the Lee-Yu
+            orthonormal transformation approach. No effect without fixed effects.
+        logdet : {"auto", "eigen", "lu", "chebyshev", "mc"}
+            Log-determinant kernel (see :func:`spatial.logdet.make_logdet`).
+        cov : {"analytic", "hessian", "cluster"}
+            Analytic information matrix, numerical Hessian of the full
+            log-likelihood, or (SLX only) standard errors clustered by entity.
+        n_probes, seed : int
+            Hutchinson probes and their seed for the stochastic kernels (large N).
+        """
+        check_option(
+            "bias_correction", bias_correction, ("none", "lee_yu", "transformation"),
+            SpecificationError,
+        )  # fmt: skip
+        allowed_cov = ("analytic", "cluster") if self.kind == "ols" else ("analytic", "hessian")
+        check_option("cov", cov, allowed_cov, SpecificationError)
+        if self.kind == "ols":
+            return self._fit_ols(cov)
+        ld = make_logdet(self.panel.w, logdet, n_probes=n_probes, seed=seed)
+        scaling = self._scaling(bias_correction)
+        if self.kind == "lag":
+            return self._fit_spatial(ld, scaling, bias_correction, cov, n_probes, seed, lag=True)
+        return self._fit_spatial(ld, scaling, bias_correction, cov, n_probes, seed, lag=False)
+
+    def _fit_spatial(
+        self,
+        ld: LogDeterminant,
+        scaling: Scaling,
+        bias_correction: BiasCorrection,
+        cov_type: CovType,
+        n_probes: int,
+        seed: int | None,
+        *,
+        lag: bool,
+    ) -> SpatialPanelResults:
+        d, panel = self.design, self.panel
+        n, t = panel.n, panel.t
+        name = "rho" if lag else "lambda"
+        grid = 16 if ld.method == "lu" else 64
+        exact = ld.method == "eigen"
+
+        def trace_term(r: float) -> float:
+            """d/drho of periods * (ln|I - rho W| [- ln(1 - rho)])."""
+            slope = -float(ld.spectrum.sum(r, 1, 1))
+            return scaling.periods * (slope + (1.0 / (1.0 - r) if scaling.unit_root else 0.0))
+
+        if lag:
+            moments = lag_moments(d.y, d.wy, d.z, d.names)
+
+            def lag_slope(r: float) -> float:
+                return scaling.nobs * float(moments.e01 - r * moments.e11) / float(
+                    moments.sse(r)
+                ) + trace_term(r)
+
+            best = maximize_scalar(
+                lambda r: concentrated_lag_loglik(r, moments, ld, scaling), ld.bounds,
+                grid=grid, name=name, derivative=lag_slope if exact else None,
+            )  # fmt: skip
+            rho = best.argmax
+            coef = moments.coefficients(rho)
+            sigma2 = float(moments.sse(rho)) / scaling.nobs
+        else:
+
+            def error_slope(r: float) -> float:
+                beta, sse = error_regression(r, d.y, d.wy, d.z, d.wz)
+                resid = (d.y - r * d.wy) - (d.z - r * d.wz) @ beta[0]
+                score = resid @ (d.wy - d.wz @ beta[0])
+                return scaling.nobs * float(score) / float(sse[0]) + trace_term(r)
+
+            best = maximize_scalar(
+                lambda r: concentrated_error_loglik(r, d.y, d.wy, d.z, d.wz, ld, scaling),
+                ld.bounds, grid=grid, name=name, derivative=error_slope if exact else None,
+            )  # fmt: skip
+            rho = best.argmax
+            beta, sse = error_regression(rho, d.y, d.wy, d.z, d.wz)
+            coef, sigma2 = beta[0], float(sse[0]) / scaling.nobs
+
+        def information(coef: np.ndarray, rho: float, sigma2: float) -> np.ndarray:
+            filt = InverseFilter(panel.w, rho, n_probes=n_probes, seed=seed)
+            if lag:
+                return lag_information(d.z, coef, rho, sigma2, filt, self.effects, (t, n), scaling)
+            return error_information(d.z - rho * d.wz, rho, sigma2, filt, scaling)
+
+        if bias_correction == "lee_yu":
+            if self.effects == "individual":
+                sigma2 *= t / (t - 1)
+            elif self.effects == "time":
+                sigma2 *= n / (n - 1)
+            elif self.effects == "twoways":
+                theta = np.concatenate([coef, [rho, sigma2]])
+                theta = lee_yu_twoways(theta, information(coef, rho, sigma2), n * t, n, coef.size)
+                coef, rho, sigma2 = theta[:-2], float(theta[-2]), float(theta[-1]) * t / (t - 1)
+        if cov_type == "hessian":
+
+            def loglik(p: np.ndarray) -> float:
+                k = coef.size
+                if lag:
+                    return full_lag_loglik(p[:k], p[k], p[k + 1], d.y, d.wy, d.z, ld, scaling)
+                return full_error_loglik(p[:k], p[k], p[k + 1], d.y, d.wy, d.z, d.wz, ld, scaling)
+
+            hessian = numerical_hessian(loglik, np.concatenate([coef, [rho, sigma2]]))
+            full_cov = covariance_from_information(-hessian)
+        else:
+            full_cov = covariance_from_information(information(coef, rho, sigma2))
+        params = pd.Series(np.concatenate([coef, [rho]]), index=[*d.names, name])
+        fitted_resid = d.y - (rho * d.wy + d.z @ coef if lag else d.z @ coef)
+        if not lag:
+            fitted_resid = (d.y - rho * d.wy) - (d.z - rho * d.wz) @ coef
+        r2 = 1.0 - float(fitted_resid @ fitted_resid) / float(d.y @ d.y) if d.y @ d.y > 0 else 0.0
+        options = self._options(bias_correction, cov_type, best.converged and not best.at_bound)
+        options.update(logdet=ld.method, bounds=ld.bounds, n_probes=n_probes, seed=seed,
+                       at_bound=best.at_bound, evaluations=best.evaluations)  # fmt: skip
+        impact_inputs = self._impact_inputs(params, ld, lag=lag)
+        return SpatialPanelResults(
+            model=self.model_name,
+            params=params,
+            cov=pd.DataFrame(full_cov[:-1, :-1], index=params.index, columns=params.index),
+            sigma2=float(sigma2),
+            sigma2_se=float(np.sqrt(full_cov[-1, -1])),
+            loglik=float(best.value),
+            nobs=n * t,
+            n_entities=n,
+            n_periods=t,
+            r2=r2,
+            options=options,
+            _impact_inputs=impact_inputs,
+        )
+
+    def _fit_ols(self, cov_type: CovType) -> SpatialPanelResults:
+        d, panel = self.design, self.panel
+        n, t = panel.n, panel.t
+        coef = least_squares(d.z, d.y, d.names)
+        resid = d.y - d.z @ coef
+        sse = float(resid @ resid)
+        nobs, k = n * t, coef.size
+        dof = nobs - k - absorbed_dof(self.effects, n, t)
+        zz_inv = np.linalg.inv(d.z.T @ d.z)
+        if cov_type == "cluster":
+            scores = (d.z * resid[:, None]).reshape(t, n, k).sum(axis=0)  # per entity
+            meat = scores.T @ scores
+            factor = n / (n - 1) * (nobs - 1) / (nobs - k)
+            cov = factor * zz_inv @ meat @ zz_inv
+        else:
+            cov = sse / dof * zz_inv
+        sigma2_ml = sse / nobs
+        params = pd.Series(coef, index=list(d.names))
+        options = self._options("none", cov_type, True)
+        options.update(logdet="none", bounds=(np.nan, np.nan), dof=dof)
+        ld = make_logdet(panel.w, "eigen" if n <= 1_000 else "mc", n_probes=50, seed=0)
+        return SpatialPanelResults(
+            model=self.model_name,
+            params=params,
+            cov=pd.DataFrame(cov, index=params.index, columns=params.index),
+            sigma2=sse / dof,
+            sigma2_se=float(np.sqrt(2.0 / dof) * sse / dof),
+            loglik=-0.5 * nobs * (np.log(2.0 * np.pi * sigma2_ml) + 1.0),
+            nobs=nobs,
+            n_entities=n,
+            n_periods=t,
+            r2=1.0 - sse / float(d.y @ d.y) if d.y @ d.y > 0 else 0.0,
+            options=options,
+            _impact_inputs=self._impact_inputs(params, ld, lag=False),
+        )
+
+    def _impact_inputs(self, params: pd.Series, ld: LogDeterminant, *, lag: bool) -> _ImpactInputs:
+        names = self.panel.x_names
+        index = list(params.index)
+        beta = np.array([index.index(v) for v in names])
+        theta = np.array([index.index(f"W_{v}") if v in self.durbin else -1 for v in names])
+        return _ImpactInputs(
+            names, beta, theta, index.index("rho") if lag else None, ld.spectrum, ld.bounds
+        )
+
+    def _options(self, bias_correction: str, cov_type: str, converged: bool) -> dict[str, Any]:
+        return {
+            "effects": self.effects,
+            "bias_correction": bias_correction if self.effects != "none" else "none",
+            "cov": cov_type,
+            "durbin": self.durbin,
+            "converged": converged,
+            "w_transform": self.panel.w.transform,
+            "version": __version__,
+        }
+
+
+class SpatialDurbinPanel(_SpatialPanelModel):
+    """Spatial Durbin model :math:`y = \\rho Wy + X\\beta + WX\\theta + \\mu + \\xi + \\varepsilon`.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long panel, one row per (entity, time); keys as columns or a
+        two-level index. Not modified.
+    y : str
+        Dependent variable.
+    x : sequence of str
+        Regressors.
+    w : SpatialWeights
+        Weights whose ids are the entities (matched by label).
+    entity, time : hashable, optional
+        Key names (omit both for an (entity, time) MultiIndex).
+    effects : {"individual", "time", "twoways", "none"}, optional
+        Fixed effects; default ``"twoways"``, or ``"none"`` (with an intercept)
+        for a cross-section.
+    durbin : sequence of str, optional
+        Regressors to lag (default all).
+
+    Examples
+    --------
+    >>> res = SpatialDurbinPanel(df, y="y", x=["x1", "x2"], w=w, entity="region",
+    ...                          time="year").fit()                     # doctest: +SKIP
+    >>> res.impacts().estimates                                         # doctest: +SKIP
+    """
+
+    model_name = "SDM"
+    kind = "lag"
+    lags_x = True
+
+
+class SpatialLagPanel(_SpatialPanelModel):
+    """Spatial lag (SAR) model :math:`y = \\rho Wy + X\\beta + \\mu + \\xi + \\varepsilon`.
+
+    Same parameters as :class:`SpatialDurbinPanel` without ``durbin``.
+    """
+
+    model_name = "SAR"
+    kind = "lag"
+    lags_x = False
+
+
+class SpatialErrorPanel(_SpatialPanelModel):
+    """Spatial error (SEM) model :math:`y = X\\beta + \\mu + \\xi + u`,
+    :math:`u = \\lambda Wu + \\varepsilon`."""
+
+    model_name = "SEM"
+    kind = "error"
+    lags_x = False
+
+
+class SpatialDurbinErrorPanel(_SpatialPanelModel):
+    """Spatial Durbin error (SDEM) model :math:`y = X\\beta + WX\\theta + \\mu + \\xi + u`,
+    :math:`u = \\lambda Wu + \\varepsilon`."""
+
+    model_name = "SDEM"
+    kind = "error"
+    lags_x = True
+
+
+class SLXPanel(_SpatialPanelModel):
+    """Spatial lag of X (SLX) model :math:`y = X\\beta + WX\\theta + \\mu + \\xi + \\varepsilon`,
+    by OLS (``cov="analytic"`` or ``"cluster"`` by entity)."""
+
+    model_name = "SLX"
+    kind = "ols"
+    lags_x = True

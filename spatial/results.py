@@ -1,0 +1,235 @@
+"""Results of the spatial panel models: labelled estimates, inference, tables, tests."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from coupling._common import Summary
+
+from .exceptions import SpecificationError
+from .impacts import ImpactsResults, compute_impacts
+from .spectral import EigenSpectrum, SeriesSpectrum
+
+__all__ = ["SpatialPanelResults", "TestResult"]
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """A test statistic with its degrees of freedom and p-value."""
+
+    name: str
+    statistic: float
+    df: int
+    pvalue: float
+    distribution: str = "chi2"
+
+    def __str__(self) -> str:
+        return (
+            f"{self.name}: {self.distribution}({self.df}) = {self.statistic:.4f}, "
+            f"p = {self.pvalue:.4g}"
+        )
+
+
+@dataclass(frozen=True)
+class _ImpactInputs:
+    """What the impacts need from a fit (kept private)."""
+
+    names: tuple[str, ...]
+    beta_index: np.ndarray
+    theta_index: np.ndarray
+    rho_index: int | None
+    spectrum: EigenSpectrum | SeriesSpectrum
+    bounds: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class SpatialPanelResults:
+    """A fitted spatial panel model.
+
+    Attributes
+    ----------
+    model : str
+        ``SDM``, ``SAR``, ``SEM``, ``SDEM`` or ``SLX``.
+    params : Series
+        Coefficients: regressors, ``W_<regressor>`` for the lagged ones, and
+        ``rho`` (lag models) or ``lambda`` (error models); ``sigma2`` apart.
+    cov : DataFrame
+        Covariance of ``params``.
+    sigma2 : float
+        Error variance (bias-corrected when asked for).
+    loglik : float
+        Maximised log-likelihood (of the direct or the transformed likelihood).
+    nobs, n_entities, n_periods : int
+    options : mapping
+        Effects, bias correction, log-determinant method, interval of the
+        spatial parameter, covariance type, convergence, version...
+    """
+
+    model: str
+    params: pd.Series
+    cov: pd.DataFrame
+    sigma2: float
+    sigma2_se: float
+    loglik: float
+    nobs: int
+    n_entities: int
+    n_periods: int
+    r2: float
+    options: Mapping[str, Any]
+    _impact_inputs: _ImpactInputs | None = field(default=None, repr=False)
+
+    # --------------------------------------------------------------- inference
+    @property
+    def std_errors(self) -> pd.Series:
+        """Square roots of the diagonal of ``cov``."""
+        return pd.Series(np.sqrt(np.diag(self.cov)), index=self.params.index, name="std_error")
+
+    @property
+    def tstats(self) -> pd.Series:
+        """``params / std_errors`` (asymptotically normal)."""
+        return (self.params / self.std_errors).rename("z")
+
+    @property
+    def pvalues(self) -> pd.Series:
+        """Two-sided normal p-values."""
+        return pd.Series(
+            2.0 * stats.norm.sf(np.abs(self.tstats.to_numpy())),
+            index=self.params.index,
+            name="p_value",
+        )
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """Normal (Wald) confidence intervals."""
+        if not 0 < level < 1:
+            raise SpecificationError(f"level must lie in (0, 1), got {level!r}.")
+        half = stats.norm.ppf(0.5 + level / 2) * self.std_errors
+        return pd.DataFrame({"lower": self.params - half, "upper": self.params + half})
+
+    @property
+    def converged(self) -> bool:
+        """Whether the optimiser converged (and the spatial parameter is interior)."""
+        return bool(self.options.get("converged", True))
+
+    @property
+    def rho(self) -> float:
+        """The spatial parameter (``rho`` or ``lambda``; 0 for SLX)."""
+        for name in ("rho", "lambda"):
+            if name in self.params.index:
+                return float(self.params[name])
+        return 0.0
+
+    @property
+    def n_params(self) -> int:
+        """Estimated parameters including ``sigma2`` (and the fixed effects are not counted)."""
+        return int(self.params.size + 1)
+
+    @property
+    def aic(self) -> float:
+        """:math:`-2\\ln L + 2k`."""
+        return -2.0 * self.loglik + 2.0 * self.n_params
+
+    @property
+    def bic(self) -> float:
+        """:math:`-2\\ln L + k\\ln n`."""
+        return -2.0 * self.loglik + self.n_params * np.log(self.nobs)
+
+    # ----------------------------------------------------------------- impacts
+    def impacts(
+        self,
+        method: Literal["delta", "simulation"] = "delta",
+        *,
+        n_draws: int = 1000,
+        seed: int | None = 0,
+        estimate: Literal["plugin", "mean"] = "plugin",
+        level: float = 0.95,
+    ) -> ImpactsResults:
+        """Direct, indirect and total effects (LeSage and Pace 2009).
+
+        ``method="delta"`` gives delta-method standard errors with analytic
+        gradients; ``"simulation"`` draws the parameters from their asymptotic
+        normal distribution (``n_draws``, ``seed``), discards draws whose
+        spatial parameter leaves its interval, and reports the plug-in estimate
+        (or the draws' mean with ``estimate="mean"``) with the draws' standard
+        deviation.
+        """
+        inputs = self._impact_inputs
+        if inputs is None:
+            raise SpecificationError(
+                f"{self.model} has no spatial multiplier: its coefficients are the effects."
+            )
+        return compute_impacts(
+            inputs.names,
+            self.params.to_numpy(),
+            self.cov.to_numpy(),
+            inputs.beta_index,
+            inputs.theta_index,
+            inputs.rho_index,
+            inputs.spectrum,
+            inputs.bounds,
+            method=method,
+            n_draws=n_draws,
+            seed=seed,
+            estimate=estimate,
+            level=level,
+        )
+
+    # ------------------------------------------------------------------- tests
+    def lr_test(self, restricted: SpatialPanelResults) -> TestResult:
+        """Likelihood-ratio test of a nested (restricted) model fitted on the same data."""
+        from .diagnostics import lr_test
+
+        return lr_test(self, restricted)
+
+    def wald_test(self, hypothesis: str) -> TestResult:
+        """Wald test of ``"theta = 0"``, ``"theta + rho*beta = 0"`` or ``"rho = 0"``."""
+        from .diagnostics import wald_test
+
+        return wald_test(self, hypothesis)
+
+    # ------------------------------------------------------------------ tables
+    def summary(self) -> Summary:
+        """Coefficient table and fit statistics (text, HTML, LaTeX)."""
+        ci = self.conf_int()
+        table = pd.DataFrame(
+            {
+                "coef": self.params,
+                "std.err.": self.std_errors,
+                "z": self.tstats,
+                "P>|z|": self.pvalues,
+                "[0.025": ci["lower"],
+                "0.975]": ci["upper"],
+            }
+        )
+        opts = self.options
+        fit = pd.DataFrame(
+            {
+                "value": [
+                    self.nobs, self.n_entities, self.n_periods, opts.get("effects"),
+                    opts.get("bias_correction"), opts.get("logdet"), self.sigma2,
+                    self.loglik, self.aic, self.bic, self.r2,
+                ]
+            },
+            index=[
+                "observations", "entities", "periods", "fixed effects", "bias correction",
+                "log-determinant", "sigma2", "log-likelihood", "AIC", "BIC", "R2 (within)",
+            ],
+        )  # fmt: skip
+        fit["value"] = fit["value"].astype(object)
+        notes = (
+            f"Interval of the spatial parameter: ({opts.get('bounds', ('', ''))[0]:.6g}, "
+            f"{opts.get('bounds', ('', ''))[1]:.6g}); covariance: {opts.get('cov')}; "
+            f"converged: {self.converged}.",
+        )
+        return Summary(f"{self.model} panel model", (("Estimates", table), ("Fit", fit)), notes)
+
+    def __repr__(self) -> str:
+        return (
+            f"<SpatialPanelResults {self.model}: {self.n_entities} entities x "
+            f"{self.n_periods} periods, loglik {self.loglik:.4f}>"
+        )

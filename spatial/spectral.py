@@ -1,0 +1,200 @@
+"""Functions of W evaluated for many values of a spatial parameter at once.
+
+The likelihood, the information matrix and the impacts all need sums over the
+spectrum of W of the form
+
+.. math:: \\sum_i g_i \\frac{\\lambda_i^p}{(1 - \\rho \\lambda_i)^m},
+
+with ``g_i = 1`` for traces (``p = 0, m = 1``: :math:`tr (I - \\rho W)^{-1}`;
+``p = 1, m = 1``: :math:`tr\\, W (I - \\rho W)^{-1}`; ``m = 2``: their derivatives)
+and ``g_i`` the weights of :math:`N^{-1} 1' (I - \\rho W)^{-1} 1` for totals.
+:class:`EigenSpectrum` evaluates them exactly from one eigen-decomposition
+(small N); :class:`SeriesSpectrum` from the moments :math:`tr(W^k)` and
+:math:`1'W^k 1` of a power series (large N; LeSage and Pace 2009, ch. 4), with
+the traces estimated by Hutchinson's (1989) estimator.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Protocol
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy import sparse
+
+from .exceptions import EstimationError
+
+__all__ = ["EigenSpectrum", "SeriesSpectrum", "Spectrum"]
+
+Kind = Literal["trace", "total"]
+
+#: Evaluate at most this many (rho, eigenvalue) pairs at once (memory bound).
+CHUNK = 2_000_000
+
+
+class Spectrum(Protocol):
+    """Interface of the spectral kernels (see module docstring)."""
+
+    n: int
+    method: str
+
+    def sum(self, rho: ArrayLike, power: int, order: int, kind: Kind = "trace") -> np.ndarray:
+        """:math:`\\sum_i g_i \\lambda_i^p / (1 - \\rho\\lambda_i)^m` for each ``rho``."""
+        ...
+
+    def logdet(self, rho: ArrayLike) -> np.ndarray:
+        """:math:`\\ln|I - \\rho W|` for each ``rho``."""
+        ...
+
+
+class EigenSpectrum:
+    """Exact spectral sums from the eigenvalues (and, for totals, eigenvectors) of W.
+
+    Parameters
+    ----------
+    eigenvalues : array_like
+        All N eigenvalues (complex allowed; results are real parts).
+    total_weights : array_like, optional
+        :math:`g_i = (1'v_i)(u_i'1)/N` with right eigenvectors ``v_i`` and the
+        rows ``u_i`` of ``V^{-1}``; omitted for a row-standardized W, where
+        :math:`1'(I - \\rho W)^{-1} 1 / N = 1/(1 - \\rho)` exactly.
+    """
+
+    method = "eigen"
+
+    def __init__(self, eigenvalues: ArrayLike, total_weights: ArrayLike | None = None) -> None:
+        lam = np.asarray(eigenvalues)
+        self.eigenvalues = lam
+        self.n = lam.size
+        self.total_weights = None if total_weights is None else np.asarray(total_weights)
+
+    @classmethod
+    def from_weights(cls, w: object) -> EigenSpectrum:
+        """From a :class:`~spatial.weights.SpatialWeights` (cached decomposition)."""
+        from .weights import SpatialWeights
+
+        assert isinstance(w, SpatialWeights)
+        if w.is_row_standardized:
+            return cls(w.eigenvalues())
+        lam, v, v_inv = w.eigen_decomposition()
+        ones = np.ones(w.n)
+        return cls(lam, (ones @ v) * (v_inv @ ones) / w.n)
+
+    def _terms(self, rho: np.ndarray, power: int, order: int, weights: np.ndarray) -> np.ndarray:
+        lam = self.eigenvalues
+        out = np.empty(rho.shape, dtype=np.result_type(lam, np.float64))
+        numerator = weights * lam**power
+        step = max(1, CHUNK // max(lam.size, 1))
+        for start in range(0, rho.size, step):
+            r = rho[start : start + step, None]
+            out[start : start + step] = (numerator / (1.0 - r * lam) ** order).sum(axis=1)
+        return out
+
+    def sum(self, rho: ArrayLike, power: int, order: int, kind: Kind = "trace") -> np.ndarray:
+        values = np.asarray(rho, dtype=np.float64)
+        if kind == "total" and self.total_weights is None:
+            # row-standardized: only lambda = 1 carries the total, with weight 1
+            return np.asarray(1.0 / (1.0 - values) ** order)
+        weights = np.ones(self.n) if kind == "trace" else self.total_weights
+        assert weights is not None
+        return np.real(self._terms(values.ravel(), power, order, weights)).reshape(values.shape)
+
+    def logdet(self, rho: ArrayLike) -> np.ndarray:
+        values = np.asarray(rho, dtype=np.float64)
+        lam = self.eigenvalues
+        out = np.empty(values.size)
+        step = max(1, CHUNK // max(lam.size, 1))
+        flat = values.ravel()
+        for start in range(0, flat.size, step):
+            r = flat[start : start + step, None]
+            out[start : start + step] = np.real(np.log((1.0 - r * lam).astype(complex)).sum(axis=1))
+        return out.reshape(values.shape)
+
+
+class SeriesSpectrum:
+    """Spectral sums by power series in ``rho`` from the moments of W.
+
+    Parameters
+    ----------
+    trace_moments : array_like
+        :math:`t_k = tr(W^k)`, ``k = 0..K``.
+    total_moments : array_like
+        :math:`m_k = 1'W^k 1 / N`, ``k = 0..K``.
+    n : int
+        Number of entities.
+
+    Notes
+    -----
+    :math:`\\sum_i \\lambda_i^p/(1-\\rho\\lambda_i) = \\sum_q \\rho^q t_{q+p}` and
+    :math:`\\sum_i \\lambda_i^p/(1-\\rho\\lambda_i)^2 = \\sum_q (q+1)\\rho^q t_{q+p}`;
+    :math:`\\ln|I - \\rho W| = -\\sum_{k\\ge1} \\rho^k t_k / k` (Barry and Pace 1999).
+    Valid for :math:`|\\rho| \\max|\\lambda| < 1`; the series is truncated at ``K``.
+    """
+
+    method = "series"
+
+    def __init__(self, trace_moments: ArrayLike, total_moments: ArrayLike, n: int) -> None:
+        self.trace_moments = np.asarray(trace_moments, dtype=np.float64)
+        self.total_moments = np.asarray(total_moments, dtype=np.float64)
+        self.n = int(n)
+
+    @classmethod
+    def from_matrix(
+        cls,
+        matrix: sparse.spmatrix,
+        order: int = 100,
+        n_probes: int = 50,
+        seed: int | None = 0,
+        exact: bool = False,
+    ) -> SeriesSpectrum:
+        """Moments of a sparse W: totals exactly (mat-vecs), traces exactly for
+        ``exact=True`` (dense powers, small N only) or by Hutchinson with
+        ``n_probes`` Rademacher vectors."""
+        n = matrix.shape[0]
+        totals = np.empty(order + 1)
+        vec = np.ones(n)
+        for k in range(order + 1):
+            totals[k] = vec.sum() / n
+            vec = matrix.T @ vec
+        traces = np.empty(order + 1)
+        if exact:
+            power = np.eye(n)
+            dense = matrix.toarray()
+            for k in range(order + 1):
+                traces[k] = np.trace(power)
+                power = dense @ power
+        else:
+            rng = np.random.default_rng(seed)
+            probes = rng.choice([-1.0, 1.0], size=(n, n_probes))
+            current = probes
+            for k in range(order + 1):
+                traces[k] = np.einsum("ij,ij->", probes, current) / n_probes
+                current = matrix @ current
+            traces[0] = n
+            if order >= 2:  # tr W and tr W^2 are cheap to have exactly
+                csr = sparse.csr_matrix(matrix)
+                traces[1] = csr.diagonal().sum()
+                traces[2] = csr.multiply(csr.T).sum()
+        return cls(traces, totals, n)
+
+    def _coefficients(self, rho: np.ndarray, order: int, count: int) -> np.ndarray:
+        q = np.arange(count)
+        powers = rho[:, None] ** q[None, :]
+        if order == 1:
+            return powers
+        if order == 2:
+            return powers * (q + 1.0)
+        raise EstimationError(f"Series sums are implemented for order 1 and 2, not {order}.")
+
+    def sum(self, rho: ArrayLike, power: int, order: int, kind: Kind = "trace") -> np.ndarray:
+        values = np.asarray(rho, dtype=np.float64)
+        moments = self.trace_moments if kind == "trace" else self.total_moments
+        usable = moments[power:]
+        coef = self._coefficients(values.ravel(), order, usable.size)
+        return (coef @ usable).reshape(values.shape)
+
+    def logdet(self, rho: ArrayLike) -> np.ndarray:
+        values = np.asarray(rho, dtype=np.float64)
+        k = np.arange(1, self.trace_moments.size)
+        terms = values.ravel()[:, None] ** k[None, :] / k[None, :]
+        return -(terms @ self.trace_moments[1:]).reshape(values.shape)
