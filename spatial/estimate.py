@@ -47,11 +47,11 @@ def maximize_scalar(
 ) -> Maximum:
     """Maximise ``func`` (vectorised over its argument) on the open interval ``bounds``.
 
-    A grid brackets the maximum and bounded Brent refines it; Brent's relative
-    tolerance stops near :math:`\\sqrt{\\epsilon}`, so when the exact
-    ``derivative`` is known its root is polished with ``brentq`` to machine
-    precision. Warns with :class:`BoundaryWarning` when the maximum lies at a
-    bound.
+    A grid brackets the maximum; when the exact ``derivative`` (score) is
+    known its root in the bracket is found with ``brentq`` to machine
+    precision, otherwise bounded Brent refines the maximum (its relative
+    tolerance stops near :math:`\\sqrt{\\epsilon}`). Warns with
+    :class:`BoundaryWarning` when the maximum lies at a bound.
     """
     low, high = bounds
     width = high - low
@@ -62,24 +62,27 @@ def maximize_scalar(
         raise EstimationError(f"The log-likelihood is not finite anywhere on the {name} interval.")
     best = int(np.nanargmax(np.where(np.isfinite(values), values, -np.inf)))
     left, right = points[max(best - 1, 0)], points[min(best + 1, grid - 1)]
-    found = optimize.minimize_scalar(
-        lambda r: -float(np.asarray(func(np.array([r])))[0]),
-        bounds=(left, right),
-        method="bounded",
-        options={"xatol": xatol, "maxiter": 500},
-    )
-    argmax = float(found.x)
-    value = -float(found.fun)
-    if value < values[best]:  # Brent never does worse than the grid
+
+    def value_at(r: float) -> float:
+        return float(np.asarray(func(np.array([r])))[0])
+
+    if derivative is not None and derivative(left) > 0 > derivative(right):
+        # the exact score has one root in the bracket: solve it to machine precision
+        argmax = float(
+            optimize.brentq(derivative, left, right, xtol=1e-15, rtol=4 * np.finfo(float).eps)
+        )
+        value, converged, calls = value_at(argmax), True, grid
+    else:
+        found = optimize.minimize_scalar(
+            lambda r: -value_at(r),
+            bounds=(left, right),
+            method="bounded",
+            options={"xatol": xatol, "maxiter": 500},
+        )
+        argmax, value = float(found.x), -float(found.fun)
+        converged, calls = bool(found.success), int(found.nfev) + grid
+    if value < values[best]:  # never worse than the grid
         argmax, value = float(points[best]), float(values[best])
-    if derivative is not None:
-        step = 1e-6 * width
-        a, b = max(argmax - step, lo), min(argmax + step, hi)
-        if derivative(a) > 0 > derivative(b):
-            polished = optimize.brentq(derivative, a, b, xtol=1e-15, rtol=4 * np.finfo(float).eps)
-            polished_value = float(np.asarray(func(np.array([polished])))[0])
-            if polished_value >= value:
-                argmax, value = float(polished), polished_value
     at_bound = min(argmax - low, high - argmax) < BOUND_WARNING * width
     if at_bound:
         warnings.warn(
@@ -89,7 +92,7 @@ def maximize_scalar(
             BoundaryWarning,
             stacklevel=4,
         )
-    return Maximum(argmax, value, bool(found.success), at_bound, int(found.nfev) + grid)
+    return Maximum(argmax, value, converged, at_bound, calls)
 
 
 def lee_yu_twoways(

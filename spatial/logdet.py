@@ -164,7 +164,13 @@ class LogDeterminant:
     bounds : (float, float)
         Admissible interval of the spatial parameter.
     spectrum : EigenSpectrum or SeriesSpectrum
-        Exact (eigen) or power-series (Hutchinson) spectral sums.
+        Spectral sums for the score, the covariance and the impacts: exact
+        (eigen) up to 1,000 entities whatever the log-det method, power series
+        with Hutchinson traces above.
+    series : SeriesSpectrum or None
+        The power series of the ``mc`` log-determinant.
+    chebyshev : ndarray or None
+        Traces of the ``chebyshev`` log-determinant, on ``interval``.
     n_probes, seed, order : int
         Settings of the stochastic kernels (recorded on results).
     """
@@ -176,13 +182,17 @@ class LogDeterminant:
     n_probes: int
     seed: int | None
     order: int
+    series: SeriesSpectrum | None = None
     chebyshev: np.ndarray | None = None
     interval: tuple[float, float] = (-1.0, 1.0)
 
     def __call__(self, rho: ArrayLike) -> np.ndarray:
         """:math:`\\ln|I - \\rho W|` for each value of ``rho``."""
-        if self.method in ("eigen", "mc"):
+        if self.method == "eigen":
             return self.spectrum.logdet(rho)
+        if self.method == "mc":
+            assert self.series is not None
+            return logdet_mc(rho, self.series)
         if self.method == "lu":
             return logdet_lu(rho, self.w.matrix)
         assert self.chebyshev is not None
@@ -203,24 +213,46 @@ def make_logdet(
     ``auto`` takes ``eigen`` up to 1,000 entities, ``lu`` up to 20,000 and
     ``chebyshev`` beyond. ``mc`` narrows the interval to
     :math:`|\\rho| < 1/\\max|\\lambda|`, where its power series converges.
-    Non-eigen methods use a power-series spectrum with ``order`` terms and
-    ``n_probes`` Hutchinson probes (seeded) for traces.
+    Traces for the score, the covariance and the impacts are exact up to 1,000
+    entities and otherwise come from a power series with ``order`` terms and
+    ``n_probes`` seeded Hutchinson probes.
     """
     check_option("logdet", method, LOGDET_METHODS, SpecificationError)
     if method == "auto":
         method = "eigen" if w.n <= EIGEN_LIMIT else "lu" if w.n <= LU_LIMIT else "chebyshev"
+    key = ("logdet", method, n_probes, seed, order, chebyshev_order)
+    cached = w.cached(key)
+    if cached is not None:
+        return cached
+    kernel = _prepare(w, method, n_probes, seed, order, chebyshev_order)
+    w.cache(key, kernel)
+    return kernel
+
+
+def _prepare(
+    w: SpatialWeights, method: str, n_probes: int, seed: int | None, order: int,
+    chebyshev_order: int,
+) -> LogDeterminant:  # fmt: skip
+    """Build the kernel (eigenvalues, traces); :func:`make_logdet` caches it on W."""
     bounds = w.rho_bounds()
     if method == "mc":
         # the power series converges only for |rho| < 1 / spectral radius
         low, high = w.eigenvalue_range()
         radius = max(abs(low), abs(high))
         bounds = (max(bounds[0], -1.0 / radius), min(bounds[1], 1.0 / radius))
-    if method == "eigen":
-        spectrum: EigenSpectrum | SeriesSpectrum = EigenSpectrum.from_weights(w)
+    series = None
+    if method != "eigen" or w.n > EIGEN_LIMIT:
+        series = SeriesSpectrum.from_matrix(w.matrix, order, n_probes, seed)
+    spectrum: EigenSpectrum | SeriesSpectrum
+    if method == "eigen" or w.n <= EIGEN_LIMIT:
+        spectrum = EigenSpectrum.from_weights(w)
     else:
-        spectrum = SeriesSpectrum.from_matrix(w.matrix, order, n_probes, seed)
+        assert series is not None
+        spectrum = series
     interval = w.eigenvalue_range()
     cheb = None
     if method == "chebyshev":
         cheb = chebyshev_traces(w.matrix, chebyshev_order, interval, n_probes, seed)
-    return LogDeterminant(method, w, bounds, spectrum, n_probes, seed, order, cheb, interval)
+    return LogDeterminant(
+        method, w, bounds, spectrum, n_probes, seed, order, series, cheb, interval
+    )

@@ -31,6 +31,7 @@ from .covariance import (
 from .estimate import lee_yu_twoways, maximize_scalar
 from .exceptions import PanelStructureError, SpecificationError
 from .likelihood import (
+    LagMoments,
     Scaling,
     concentrated_error_loglik,
     concentrated_lag_loglik,
@@ -43,6 +44,7 @@ from .likelihood import (
 from .logdet import LogDeterminant, make_logdet
 from .panel import SpatialPanelData, spatial_panel
 from .results import SpatialPanelResults, _ImpactInputs
+from .spectral import EigenSpectrum
 from .transform import EFFECTS, Effects, absorbed_dof, spatial_lag, within_transform
 from .weights import SpatialWeights
 
@@ -102,7 +104,13 @@ class _SpatialPanelModel:
         self.durbin = self._durbin_names(panel, durbin)
         self.panel = panel
         self.design = self._design(panel)
-        least_squares(self.design.z, self.design.y, self.design.names)  # collinearity check
+        d = self.design
+        # the OLS fits of the concentrated lag likelihood double as the collinearity check
+        self._moments: LagMoments | None = None
+        if self.kind == "lag":
+            self._moments = lag_moments(d.y, d.wy, d.z, d.names)
+        else:
+            least_squares(d.z, d.y, d.names)
 
     # ------------------------------------------------------------ construction
     def _durbin_names(
@@ -224,8 +232,9 @@ class _SpatialPanelModel:
         d, panel = self.design, self.panel
         n, t = panel.n, panel.t
         name = "rho" if lag else "lambda"
-        grid = 16 if ld.method == "lu" else 64
-        exact = ld.method == "eigen"
+        grid = 16 if ld.method == "lu" else 40
+        # the score is exact when both the log-det and its trace derivative are exact
+        exact = ld.method in ("eigen", "lu") and isinstance(ld.spectrum, EigenSpectrum)
 
         def trace_term(r: float) -> float:
             """d/drho of periods * (ln|I - rho W| [- ln(1 - rho)])."""
@@ -233,7 +242,8 @@ class _SpatialPanelModel:
             return scaling.periods * (slope + (1.0 / (1.0 - r) if scaling.unit_root else 0.0))
 
         if lag:
-            moments = lag_moments(d.y, d.wy, d.z, d.names)
+            moments = self._moments
+            assert moments is not None
 
             def lag_slope(r: float) -> float:
                 return scaling.nobs * float(moments.e01 - r * moments.e11) / float(

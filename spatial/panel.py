@@ -143,11 +143,11 @@ def spatial_panel(
     for role, labels in (("entity", entities), ("time", times)):
         if pd.isna(labels).any():
             raise PanelStructureError(f"Some rows have no {role} label.")
-    block = data[names]
-    non_numeric = [v for v in names if not pd.api.types.is_numeric_dtype(block[v])]
+    columns = [data[v] for v in names]
+    non_numeric = [v for v, c in zip(names, columns) if not pd.api.types.is_numeric_dtype(c.dtype)]
     if non_numeric:
         raise PanelStructureError(f"Column(s) {non_numeric} are not numeric.")
-    values = block.to_numpy(dtype=np.float64, na_value=np.nan)
+    values = np.column_stack([c.to_numpy(dtype=np.float64, na_value=np.nan) for c in columns])
     bad = ~np.isfinite(values)
     if bad.any():
         rows, cols = np.nonzero(bad)
@@ -161,9 +161,8 @@ def spatial_panel(
             f"W has entities without neighbours (islands): {format_items(list(islands))}. Link "
             "them (e.g. to their nearest neighbour) or drop them from the data and from W."
         )
-    w_index = pd.Index(w.ids)
-    entity_codes = w_index.get_indexer(entities)
-    unknown = list(pd.unique(entities[entity_codes < 0]))
+    entity_codes = w.id_index.get_indexer(entities)
+    unknown = list(pd.unique(entities[entity_codes < 0])) if (entity_codes < 0).any() else []
     present = np.zeros(w.n, dtype=bool)
     present[entity_codes[entity_codes >= 0]] = True
     absent = [w.ids[i] for i in np.flatnonzero(~present)]

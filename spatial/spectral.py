@@ -67,6 +67,7 @@ class EigenSpectrum:
         self.eigenvalues = lam
         self.n = lam.size
         self.total_weights = None if total_weights is None else np.asarray(total_weights)
+        self._numerators: dict[tuple[int, str], np.ndarray] = {}
 
     @classmethod
     def from_weights(cls, w: object) -> EigenSpectrum:
@@ -80,24 +81,27 @@ class EigenSpectrum:
         ones = np.ones(w.n)
         return cls(lam, (ones @ v) * (v_inv @ ones) / w.n)
 
-    def _terms(self, rho: np.ndarray, power: int, order: int, weights: np.ndarray) -> np.ndarray:
-        lam = self.eigenvalues
-        out = np.empty(rho.shape, dtype=np.result_type(lam, np.float64))
-        numerator = weights * lam**power
-        step = max(1, CHUNK // max(lam.size, 1))
-        for start in range(0, rho.size, step):
-            r = rho[start : start + step, None]
-            out[start : start + step] = (numerator / (1.0 - r * lam) ** order).sum(axis=1)
-        return out
+    def _numerator(self, power: int, kind: Kind) -> np.ndarray:
+        key = (power, kind)
+        if key not in self._numerators:
+            weights = 1.0 if kind == "trace" else self.total_weights
+            assert weights is not None
+            self._numerators[key] = weights * self.eigenvalues**power
+        return self._numerators[key]
 
     def sum(self, rho: ArrayLike, power: int, order: int, kind: Kind = "trace") -> np.ndarray:
         values = np.asarray(rho, dtype=np.float64)
         if kind == "total" and self.total_weights is None:
             # row-standardized: only lambda = 1 carries the total, with weight 1
             return np.asarray(1.0 / (1.0 - values) ** order)
-        weights = np.ones(self.n) if kind == "trace" else self.total_weights
-        assert weights is not None
-        return np.real(self._terms(values.ravel(), power, order, weights)).reshape(values.shape)
+        lam, numerator = self.eigenvalues, self._numerator(power, kind)
+        flat = values.ravel()
+        out = np.empty(flat.size, dtype=np.result_type(lam, np.float64))
+        step = max(1, CHUNK // max(lam.size, 1))
+        for start in range(0, flat.size, step):
+            r = flat[start : start + step, None]
+            out[start : start + step] = (numerator / (1.0 - r * lam) ** order).sum(axis=1)
+        return np.real(out).reshape(values.shape)
 
     def logdet(self, rho: ArrayLike) -> np.ndarray:
         values = np.asarray(rho, dtype=np.float64)

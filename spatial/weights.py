@@ -64,7 +64,7 @@ class SpatialWeights:
     """
 
     __slots__ = ("_cache", "_ids", "_matrix", "_symmetric_base", "_transform")
-    _cache: dict[str, Any]
+    _cache: dict[Hashable, Any]
     _ids: tuple[Hashable, ...]
     _matrix: csr_matrix
     _symmetric_base: np.ndarray | None
@@ -156,6 +156,21 @@ class SpatialWeights:
         """Entity label of each row, in matrix order."""
         return self._ids
 
+    def cached(self, key: Hashable) -> Any:
+        """A derived object stored by :meth:`cache` (eigenvalues, kernels), or ``None``."""
+        return self._cache.get(key)
+
+    def cache(self, key: Hashable, value: Any) -> None:
+        """Remember a quantity derived from W (W itself never changes)."""
+        self._cache[key] = value
+
+    @property
+    def id_index(self) -> pd.Index:
+        """The ids as a pandas Index (cached), for label look-ups."""
+        if "index" not in self._cache:
+            self._cache["index"] = pd.Index(self._ids)
+        return self._cache["index"]
+
     @property
     def n(self) -> int:
         """Number of entities."""
@@ -184,8 +199,10 @@ class SpatialWeights:
     @property
     def islands(self) -> tuple[Hashable, ...]:
         """Entities without neighbours."""
-        counts = np.diff(self._matrix.indptr)
-        return tuple(self._ids[i] for i in np.flatnonzero(counts == 0))
+        if "islands" not in self._cache:
+            counts = np.diff(self._matrix.indptr)
+            self._cache["islands"] = tuple(self._ids[i] for i in np.flatnonzero(counts == 0))
+        return self._cache["islands"]
 
     @property
     def n_links(self) -> int:
