@@ -26,8 +26,11 @@ __all__ = [
     "InverseFilter",
     "covariance_from_information",
     "error_information",
+    "lag_direction",
     "lag_information",
     "numerical_hessian",
+    "qml_adjustment",
+    "sandwich",
 ]
 
 #: Up to this N the filter inverts densely (exact traces); above, sparse LU and Hutchinson.
@@ -71,6 +74,16 @@ class InverseFilter:
     def g_transpose(self, v: np.ndarray) -> np.ndarray:
         """:math:`G' v = (I - \\rho W')^{-1} W' v`."""
         return self._g.T @ v if self.dense else self.solve(self.w.matrix.T @ v, transpose=True)
+
+    def diagonal(self) -> np.ndarray:
+        """:math:`diag(G)`: exact (dense) or by the stochastic diagonal estimator
+        :math:`E[z \\circ Gz]` with Rademacher probes (Bekas, Kokiopoulou, Saad 2007)."""
+        if self.dense:
+            return np.diag(self._g).copy()
+        probes = np.random.default_rng(self.seed).choice(
+            [-1.0, 1.0], size=(self.w.n, self.n_probes)
+        )
+        return np.mean(probes * self.g(probes), axis=1)
 
     def traces(self, center: bool = False) -> tuple[float, float, float]:
         """:math:`tr\\,G`, :math:`tr\\,G^2`, :math:`tr\\,G'G`, with ``G`` replaced by
@@ -125,9 +138,7 @@ def lag_information(
     the scaling removes W's unit root (Lee-Yu transformation with time
     effects), ``G`` is replaced by :math:`JGJ`.
     """
-    t, n = shape
-    zg = (z @ gamma).reshape(t, n)
-    v = within_transform(filt.g(zg.T).T, effects).ravel()
+    v = lag_direction(z, gamma, filt, effects, shape)
     tr_g, tr_gg, tr_gtg = filt.traces(center=scaling.unit_root)
     k = z.shape[1]
     info = np.zeros((k + 2, k + 2))
@@ -137,6 +148,76 @@ def lag_information(
     info[k, k + 1] = info[k + 1, k] = scaling.periods * tr_g / sigma2
     info[k + 1, k + 1] = scaling.nobs / (2.0 * sigma2**2)
     return info
+
+
+def lag_direction(
+    z: np.ndarray, gamma: np.ndarray, filt: InverseFilter, effects: Effects, shape: tuple[int, int]
+) -> np.ndarray:
+    """:math:`v = Q (I_T \\otimes G) Z\\gamma`, the mean part of the transformed ``Wy``."""
+    t, n = shape
+    zg = (z @ gamma).reshape(t, n)
+    return within_transform(filt.g(zg.T).T, effects).ravel()
+
+
+def qml_adjustment(
+    z: np.ndarray,
+    v: np.ndarray | None,
+    resid: np.ndarray,
+    sigma2: float,
+    filt: InverseFilter,
+    periods: float,
+) -> np.ndarray:
+    """The non-normality term :math:`\\Omega` of the QML covariance (Lee 2004).
+
+    Parameters
+    ----------
+    z : ndarray
+        Design (filtered, for error models).
+    v : ndarray or None
+        :func:`lag_direction` for lag models; ``None`` for error models.
+    resid : ndarray
+        Residuals, whose third and fourth moments :math:`\\mu_3, \\mu_4` are used.
+    sigma2 : float
+    filt : InverseFilter
+        At the estimate of the spatial parameter.
+    periods : float
+        ``T`` (each period repeats the cross-section of ``G``).
+
+    Notes
+    -----
+    With :math:`g = diag(G)` stacked over periods, :math:`\\kappa = \\mu_4 - 3\\sigma^4`
+    and ``n`` observations, the non-zero blocks are
+    :math:`\\Omega_{\\beta\\rho} = \\mu_3 Z'g/\\sigma^4`,
+    :math:`\\Omega_{\\beta\\sigma^2} = \\mu_3 Z'1/(2\\sigma^6)`,
+    :math:`\\Omega_{\\rho\\rho} = 2\\mu_3 v'g/\\sigma^4 + \\kappa T\\sum_i G_{ii}^2/\\sigma^4`,
+    :math:`\\Omega_{\\rho\\sigma^2} = [\\mu_3 v'1 + \\kappa T\\, tr\\,G]/(2\\sigma^6)`,
+    :math:`\\Omega_{\\sigma^2\\sigma^2} = \\kappa n/(4\\sigma^8)`, and the covariance is
+    :math:`I^{-1} + I^{-1}\\Omega I^{-1}` (Lee 2004, *Econometrica* 72: 1899-1925,
+    Theorem 3.2). It is exact for a cross-section and applied to the stacked
+    transformed model with fixed effects; :math:`\\Omega = 0` for normal errors.
+    """
+    mu3 = float(np.mean(resid**3))
+    kappa = float(np.mean(resid**4)) - 3.0 * sigma2**2
+    g = filt.diagonal()
+    stacked_g = np.tile(g, z.shape[0] // g.size)  # rows are time-major: t * N + i
+    k = z.shape[1]
+    ones = np.ones(z.shape[0])
+    mean_part = np.zeros(z.shape[0]) if v is None else v
+    omega = np.zeros((k + 2, k + 2))
+    omega[:k, k] = omega[k, :k] = mu3 * (z.T @ stacked_g) / sigma2**2
+    omega[:k, k + 1] = omega[k + 1, :k] = mu3 * z.sum(axis=0) / (2.0 * sigma2**3)
+    omega[k, k] = (2.0 * mu3 * (mean_part @ stacked_g) + kappa * periods * (g @ g)) / sigma2**2
+    omega[k, k + 1] = omega[k + 1, k] = (mu3 * (mean_part @ ones) + kappa * periods * g.sum()) / (
+        2.0 * sigma2**3
+    )
+    omega[k + 1, k + 1] = kappa * z.shape[0] / (4.0 * sigma2**4)
+    return omega
+
+
+def sandwich(information: np.ndarray, omega: np.ndarray) -> np.ndarray:
+    """QML covariance :math:`I^{-1} + I^{-1}\\Omega I^{-1}`."""
+    inverse = covariance_from_information(information)
+    return inverse + inverse @ omega @ inverse
 
 
 def error_information(

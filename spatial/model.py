@@ -25,8 +25,11 @@ from .covariance import (
     InverseFilter,
     covariance_from_information,
     error_information,
+    lag_direction,
     lag_information,
     numerical_hessian,
+    qml_adjustment,
+    sandwich,
 )
 from .estimate import lee_yu_twoways, maximize_scalar
 from .exceptions import PanelStructureError, SpecificationError
@@ -57,7 +60,7 @@ __all__ = [
 ]
 
 BiasCorrection = Literal["none", "lee_yu", "transformation"]
-CovType = Literal["analytic", "hessian", "cluster"]
+CovType = Literal["analytic", "hessian", "qml", "cluster"]
 LogdetMethod = Literal["auto", "eigen", "lu", "chebyshev", "mc"]
 
 
@@ -198,9 +201,11 @@ class _SpatialPanelModel:
             orthonormal transformation approach. No effect without fixed effects.
         logdet : {"auto", "eigen", "lu", "chebyshev", "mc"}
             Log-determinant kernel (see :func:`spatial.logdet.make_logdet`).
-        cov : {"analytic", "hessian", "cluster"}
+        cov : {"analytic", "hessian", "qml", "cluster"}
             Analytic information matrix, numerical Hessian of the full
-            log-likelihood, or (SLX only) standard errors clustered by entity.
+            log-likelihood, the quasi-ML sandwich robust to non-normal errors
+            (Lee 2004; see :func:`spatial.covariance.qml_adjustment`), or (SLX
+            only) standard errors clustered by entity.
         n_probes, seed : int
             Hutchinson probes and their seed for the stochastic kernels (large N).
         """
@@ -208,7 +213,9 @@ class _SpatialPanelModel:
             "bias_correction", bias_correction, ("none", "lee_yu", "transformation"),
             SpecificationError,
         )  # fmt: skip
-        allowed_cov = ("analytic", "cluster") if self.kind == "ols" else ("analytic", "hessian")
+        allowed_cov = (
+            ("analytic", "cluster") if self.kind == "ols" else ("analytic", "hessian", "qml")
+        )
         check_option("cov", cov, allowed_cov, SpecificationError)
         if self.kind == "ols":
             return self._fit_ols(cov)
@@ -288,7 +295,18 @@ class _SpatialPanelModel:
                 theta = np.concatenate([coef, [rho, sigma2]])
                 theta = lee_yu_twoways(theta, information(coef, rho, sigma2), n * t, n, coef.size)
                 coef, rho, sigma2 = theta[:-2], float(theta[-2]), float(theta[-1]) * t / (t - 1)
-        if cov_type == "hessian":
+        if cov_type == "qml":
+            filt = InverseFilter(panel.w, rho, n_probes=n_probes, seed=seed)
+            if lag:
+                resid = d.y - rho * d.wy - d.z @ coef
+                v = lag_direction(d.z, coef, filt, self.effects, (t, n))
+                omega = qml_adjustment(d.z, v, resid, sigma2, filt, scaling.periods)
+            else:
+                filtered = d.z - rho * d.wz
+                resid = (d.y - rho * d.wy) - filtered @ coef
+                omega = qml_adjustment(filtered, None, resid, sigma2, filt, scaling.periods)
+            full_cov = sandwich(information(coef, rho, sigma2), omega)
+        elif cov_type == "hessian":
 
             def loglik(p: np.ndarray) -> float:
                 k = coef.size
