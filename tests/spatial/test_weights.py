@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import sparse
 
-import spatial.weights as weights_module
+import spatial.weights.matrix as weights_module
 from spatial import SpatialWeights
 from spatial.exceptions import SpecificationError, WeightsAlignmentError, WeightsError
 from tests.spatial.conftest import lattice_matrix, lattice_w

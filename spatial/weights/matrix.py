@@ -18,7 +18,7 @@ from scipy.sparse import linalg as sparse_linalg
 
 from coupling._common import check_option, format_items
 
-from .exceptions import SpecificationError, WeightsAlignmentError, WeightsError
+from ..exceptions import SpecificationError, WeightsAlignmentError, WeightsError
 
 __all__ = ["SpatialWeights"]
 

@@ -1,0 +1,43 @@
+"""Spatial weights: the immutable :class:`SpatialWeights` and its builders.
+
+* :mod:`spatial.weights.matrix` — the weights object (ids, standardization, eigenvalues).
+* :mod:`spatial.weights.builders` — contiguity, k nearest neighbours, inverse
+  distance, distance band, negative exponential, economic and nested
+  economic-geographic weights.
+* :mod:`spatial.weights.io` — GAL, GWT and CSV files.
+* :mod:`spatial.weights.china` — :func:`china_provinces`, the one-liner on
+  the embedded provincial geography.
+"""
+
+from __future__ import annotations
+
+from .builders import (
+    contiguity,
+    distance_band,
+    economic_distance,
+    economic_geographic,
+    great_circle_distances,
+    inverse_distance,
+    knn,
+    negative_exponential,
+)
+from .china import HAINAN_LINK, china_provinces
+from .io import read_weights, write_weights
+from .matrix import DENSE_EIGEN_LIMIT, SpatialWeights
+
+__all__ = [
+    "DENSE_EIGEN_LIMIT",
+    "HAINAN_LINK",
+    "SpatialWeights",
+    "china_provinces",
+    "contiguity",
+    "distance_band",
+    "economic_distance",
+    "economic_geographic",
+    "great_circle_distances",
+    "inverse_distance",
+    "knn",
+    "negative_exponential",
+    "read_weights",
+    "write_weights",
+]
