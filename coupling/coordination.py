@@ -101,7 +101,8 @@ def coupling_degree(u: ArrayLike, variant: Variant = "standard") -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         if variant == "standard":
             geometric = np.exp(np.log(arr).mean(axis=-1))
-            return np.asarray(geometric / arr.mean(axis=-1))
+            # GM <= AM exactly; exp(mean(log)) can overshoot the ratio 1 by an ulp
+            return np.asarray(np.minimum(geometric / arr.mean(axis=-1), 1.0))
         if variant == "wang2021":
             ordered = np.sort(arr, axis=-1)
             # sum_{i>j} |U_i - U_j| = sum_r (2r - k + 1) U_(r) over the sorted values

@@ -304,3 +304,13 @@ def test_to_frame_and_summary(toy_frame, toy_system):
     assert "<table" in summary.as_html()
     assert "tabular" in summary.as_latex()
     assert "CouplingResults" in repr(res)
+
+
+def test_equal_indices_give_coupling_exactly_one():
+    """Equal U in every subsystem: C = 1 exactly (the AM-GM bound), even after rounding."""
+    frame = pd.DataFrame({"r": ["a", "a"], "y": [1, 2], "m": [3.0, 7.0], "s1": [1.0, 5.0],
+                          "s2": [10.0, 30.0]})  # fmt: skip
+    system = IndicatorSystem({"manufacturing": {"m": "+"}, "services": {"s1": "+", "s2": "+"}})
+    res = CouplingCoordination(system, weighting="equal").fit(frame, "r", "y")
+    assert (res.scores["C"] == 1.0).all()
+    assert res.scores["coupling_stage"].tolist() == ["high-level coupling"] * 2
