@@ -28,13 +28,15 @@ __all__ = [
 
 #: Key -> (GB/T 4754-2011 Chinese name, GB/T 4754-2002 Chinese name, English name).
 SECTORS: dict[str, tuple[str, str, str]] = {
-    "agriculture": ("农、林、牧、渔业", "农、林、牧、渔业", "Agriculture, forestry, animal husbandry and fishery"),
+    "agriculture": ("农、林、牧、渔业", "农、林、牧、渔业",
+                    "Agriculture, forestry, animal husbandry and fishery"),
     "mining": ("采矿业", "采矿业", "Mining"),
     "manufacturing": ("制造业", "制造业", "Manufacturing"),
     "utilities": ("电力、热力、燃气及水生产和供应业", "电力、燃气及水的生产和供应业",
                   "Production and supply of electricity, heat, gas and water"),
     "construction": ("建筑业", "建筑业", "Construction"),
-    "wholesale_retail": ("批发和零售业", "批发和零售业", "Wholesale and retail trades"),
+    "wholesale_retail": ("批发和零售业", "批发和零售业",
+                         "Wholesale and retail trades"),
     "transport": ("交通运输、仓储和邮政业", "交通运输、仓储和邮政业", "Transport, storage and post"),
     "accommodation": ("住宿和餐饮业", "住宿和餐饮业", "Hotels and catering services"),
     "information": ("信息传输、软件和信息技术服务业", "信息传输、计算机服务和软件业",
