@@ -28,34 +28,58 @@ __all__ = [
 
 #: Key -> (GB/T 4754-2011 Chinese name, GB/T 4754-2002 Chinese name, English name).
 SECTORS: dict[str, tuple[str, str, str]] = {
-    "agriculture": ("农、林、牧、渔业", "农、林、牧、渔业",
-                    "Agriculture, forestry, animal husbandry and fishery"),
+    "agriculture": (
+        "农、林、牧、渔业",
+        "农、林、牧、渔业",
+        "Agriculture, forestry, animal husbandry and fishery",
+    ),
     "mining": ("采矿业", "采矿业", "Mining"),
     "manufacturing": ("制造业", "制造业", "Manufacturing"),
-    "utilities": ("电力、热力、燃气及水生产和供应业", "电力、燃气及水的生产和供应业",
-                  "Production and supply of electricity, heat, gas and water"),
+    "utilities": (
+        "电力、热力、燃气及水生产和供应业",
+        "电力、燃气及水的生产和供应业",
+        "Production and supply of electricity, heat, gas and water",
+    ),
     "construction": ("建筑业", "建筑业", "Construction"),
-    "wholesale_retail": ("批发和零售业", "批发和零售业",
-                         "Wholesale and retail trades"),
-    "transport": ("交通运输、仓储和邮政业", "交通运输、仓储和邮政业", "Transport, storage and post"),
+    "wholesale_retail": ("批发和零售业", "批发和零售业", "Wholesale and retail trades"),
+    "transport": (
+        "交通运输、仓储和邮政业",
+        "交通运输、仓储和邮政业",
+        "Transport, storage and post",
+    ),
     "accommodation": ("住宿和餐饮业", "住宿和餐饮业", "Hotels and catering services"),
-    "information": ("信息传输、软件和信息技术服务业", "信息传输、计算机服务和软件业",
-                    "Information transmission, software and information technology"),
+    "information": (
+        "信息传输、软件和信息技术服务业",
+        "信息传输、计算机服务和软件业",
+        "Information transmission, software and information technology",
+    ),
     "finance": ("金融业", "金融业", "Financial intermediation"),
     "real_estate": ("房地产业", "房地产业", "Real estate"),
     "leasing_business": ("租赁和商务服务业", "租赁和商务服务业", "Leasing and business services"),
-    "research": ("科学研究和技术服务业", "科学研究、技术服务和地质勘查业",
-                 "Scientific research and technical services"),
-    "environment": ("水利、环境和公共设施管理业", "水利、环境和公共设施管理业",
-                    "Management of water conservancy, environment and public facilities"),
-    "resident_services": ("居民服务、修理和其他服务业", "居民服务和其他服务业",
-                          "Services to households, repair and other services"),
+    "research": (
+        "科学研究和技术服务业",
+        "科学研究、技术服务和地质勘查业",
+        "Scientific research and technical services",
+    ),
+    "environment": (
+        "水利、环境和公共设施管理业",
+        "水利、环境和公共设施管理业",
+        "Management of water conservancy, environment and public facilities",
+    ),
+    "resident_services": (
+        "居民服务、修理和其他服务业",
+        "居民服务和其他服务业",
+        "Services to households, repair and other services",
+    ),
     "education": ("教育", "教育", "Education"),
     "health": ("卫生和社会工作", "卫生、社会保障和社会福利业", "Health and social work"),
     "culture": ("文化、体育和娱乐业", "文化、体育和娱乐业", "Culture, sports and entertainment"),
-    "public_administration": ("公共管理、社会保障和社会组织", "公共管理和社会组织",
-                              "Public management, social security and social organization"),
-}  # fmt: skip
+    "public_administration": (
+        "公共管理、社会保障和社会组织",
+        "公共管理和社会组织",
+        "Public management, social security and social organization",
+    ),
+}
 
 #: Producer (business) services as most studies of co-agglomeration define them:
 #: transport, information, finance, leasing and business services, research.
