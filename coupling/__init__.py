@@ -29,23 +29,43 @@ from .agglomeration import (
 )
 from .bootstrap import bootstrap_weights
 from .classify import FOUR_STAGE, TEN_TIER, Bands, classify, relative_development
+from .convergence import (
+    BetaConvergenceResults,
+    SigmaConvergenceResults,
+    beta_convergence,
+    sigma_convergence,
+)
 from .coordination import coordination_index, coupling_coordination, coupling_degree
 from .data import IndicatorSystem
+from .datasets import NBS_REGION_OF, NBS_REGIONS
+from .dynamics import KernelDensityResults, MarkovResults, kernel_density, markov_chain
 from .index import composite_index
+from .inequality import DagumResults, TheilResults, dagum_gini, theil
 from .model import CouplingCoordination
+from .obstacle import ObstacleResults, obstacle_degree
 from .results import BootstrapResults, CouplingResults
 from .standardize import standardize
 from .weights import critic_weights, cv_weights, entropy_weights, equal_weights
 
 __all__ = [
     "FOUR_STAGE",
+    "NBS_REGIONS",
+    "NBS_REGION_OF",
     "TEN_TIER",
     "Bands",
+    "BetaConvergenceResults",
     "BootstrapResults",
     "CouplingCoordination",
     "CouplingResults",
+    "DagumResults",
     "IndicatorSystem",
+    "KernelDensityResults",
+    "MarkovResults",
+    "ObstacleResults",
+    "SigmaConvergenceResults",
+    "TheilResults",
     "__version__",
+    "beta_convergence",
     "bootstrap_weights",
     "classify",
     "coagglomeration_index",
@@ -55,10 +75,16 @@ __all__ = [
     "coupling_degree",
     "critic_weights",
     "cv_weights",
+    "dagum_gini",
     "entropy_weights",
     "equal_weights",
+    "kernel_density",
     "location_quotient",
+    "markov_chain",
+    "obstacle_degree",
     "plant_herfindahl",
     "relative_development",
+    "sigma_convergence",
     "standardize",
+    "theil",
 ]

@@ -66,3 +66,11 @@ class DegenerateIndexError(CouplingError, ValueError):
 
 class PanelBalanceWarning(UserWarning):
     """Rows were dropped to balance the panel (``balance="drop"``)."""
+
+
+class InsufficientDataError(CouplingError, ValueError):
+    """Too few years, regions or transitions for the requested analysis (a transition
+    matrix needs two years, a trend test three)."""
+
+
+__all__ += ["InsufficientDataError"]

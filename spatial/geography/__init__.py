@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from coupling._common import format_items
+from coupling.datasets import NBS_REGION_OF, NBS_REGIONS, NBS_REGIONS_ZH
 
 from ..exceptions import SpecificationError
 
@@ -37,15 +38,6 @@ __all__ = [
     "province_codes",
     "resolve_provinces",
 ]
-
-#: The four NBS economic regions (国家统计局东中西部和东北地区划分), by 2-digit code.
-NBS_REGIONS: dict[str, tuple[str, ...]] = {
-    "East": ("11", "12", "13", "31", "32", "33", "35", "37", "44", "46"),
-    "Central": ("14", "34", "36", "41", "42", "43"),
-    "West": ("15", "45", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65"),
-    "Northeast": ("21", "22", "23"),
-}
-NBS_REGIONS_ZH = {"East": "东部", "Central": "中部", "West": "西部", "Northeast": "东北"}
 
 #: Spellings seen in users' data beyond the official names (normalized keys).
 _ALIASES = {
@@ -75,8 +67,7 @@ def _data_file(name: str) -> str:
 @lru_cache(maxsize=1)
 def _attributes() -> pd.DataFrame:
     table = pd.read_csv(_data_file("provinces_cn.csv"), dtype={"code": str})
-    region = {code: name for name, codes in NBS_REGIONS.items() for code in codes}
-    table["region"] = table["code"].map(region)
+    table["region"] = table["code"].map(NBS_REGION_OF)
     table["region_zh"] = table["region"].map(NBS_REGIONS_ZH)
     return table
 
