@@ -13,7 +13,15 @@ stage lives in a module named after it: :mod:`spatial.weights`,
 from __future__ import annotations
 
 from .diagnostics import lm_tests, lr_test, wald_test
+from .exploratory import (
+    LocalMoranResults,
+    MoranResults,
+    local_moran,
+    moran_by_year,
+    moran_scatter,
+)
 from .impacts import ImpactsResults
+from .maps import choropleth, find_cjk_font, group_trend, lisa_map
 from .model import (
     SLXPanel,
     SpatialDurbinErrorPanel,
@@ -27,6 +35,8 @@ from .weights import SpatialWeights
 
 __all__ = [
     "ImpactsResults",
+    "LocalMoranResults",
+    "MoranResults",
     "SLXPanel",
     "SpatialDurbinErrorPanel",
     "SpatialDurbinPanel",
@@ -35,8 +45,15 @@ __all__ = [
     "SpatialPanelResults",
     "SpatialWeights",
     "TestResult",
+    "choropleth",
     "compare",
+    "find_cjk_font",
+    "group_trend",
+    "lisa_map",
     "lm_tests",
+    "local_moran",
     "lr_test",
+    "moran_by_year",
+    "moran_scatter",
     "wald_test",
 ]

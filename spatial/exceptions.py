@@ -10,6 +10,7 @@ __all__ = [
     "BoundaryWarning",
     "CollinearityError",
     "EstimationError",
+    "FontNotFoundError",
     "PanelStructureError",
     "SpatialError",
     "SpecificationError",
@@ -49,3 +50,7 @@ class EstimationError(SpatialError, RuntimeError):
 
 class BoundaryWarning(UserWarning):
     """The spatial parameter ended at (or next to) a bound of its admissible interval."""
+
+
+class FontNotFoundError(SpatialError, RuntimeError):
+    """Chinese labels were asked for, but no font with Chinese glyphs is installed."""
