@@ -9,7 +9,7 @@
    queen + Hainan W and an inverse-distance W as a robustness check; LR and
    Wald tests against SAR and SEM; direct, indirect and total effects.
 4. Regional disparity and dynamics of D (Dagum Gini by NBS region, Theil,
-   kernel densities, Markov chains, convergence).
+   kernel densities, Markov chains, obstacle degrees, convergence).
 5. A report folder: ``report.html``, ``report.md``, every table as CSV and
    the figures as PNG.
 """
@@ -167,6 +167,104 @@ def _spatial_model(frame: pd.DataFrame, report: Report) -> str:
     )
 
 
+def _figures_and_esda(scores: pd.DataFrame, years: list[int], report: Report, seed: int) -> None:
+    from spatial import choropleth, group_trend, lisa_map, local_moran, moran_by_year, moran_scatter
+    from spatial.weights import china_provinces
+
+    w = china_provinces("queen")
+    table = scores.reset_index()
+    first, last = years[0], years[-1]
+    report.heading("2. Spatial pattern of D")
+    report.figure(
+        f"D by province, {first} and {last} (ten-tier scale; Taiwan, Hong Kong and Macao: no data)",
+        choropleth(
+            table, "D", region="code", year="year", years=[first, last], bands="ten_tier", ncols=2
+        ),
+        "map_d",
+    )
+    report.figure(
+        "Mean D by NBS region and year",
+        group_trend(table, "D", region="code", year="year"),
+        "trend_by_region",
+    )
+    moran = moran_by_year(table, "D", w, "code", "year", permutations=999, seed=seed)
+    report.table(
+        "Global Moran's I and Geary's C of D (queen + Hainan W, 999 permutations)",
+        moran.table,
+        "moran",
+    )
+    report.figure(
+        f"Moran scatter plot of D, {last}",
+        moran_scatter(scores["D"].xs(last, level="year"), w, label="D"),
+        "moran_scatter",
+    )
+    lisa = local_moran(table, "D", w, "code", "year", years=[last], permutations=999, seed=seed)
+    report.table(f"Local Moran (LISA) clusters of D, {last}", lisa.table, "lisa")
+    report.figure(f"LISA clusters of D, {last} (p < 0.05)", lisa_map(lisa, last), "lisa_map")
+
+
+def _disparity(
+    result: CouplingResults, panel: pd.DataFrame, years: list[int], report: Report, seed: int
+) -> str:
+    from spatial.weights import china_provinces
+
+    from .convergence import beta_convergence, sigma_convergence
+    from .datasets import NBS_REGION_OF
+    from .dynamics import kernel_density, markov_chain
+    from .inequality import dagum_gini, theil
+    from .obstacle import obstacle_degree
+
+    scores = result.scores
+    report.heading("4. Regional disparity and dynamics")
+    gap = dagum_gini(scores, "D", groups=NBS_REGION_OF, bootstrap=1000, seed=seed)
+    report.table("Dagum Gini of D by NBS region: G = G_w + G_nb + G_t", gap.components, "dagum")
+    report.table(
+        "Bootstrap intervals of the Dagum components (1000 draws)", gap.intervals, "dagum_intervals"
+    )
+    report.figure("Contributions to the Dagum Gini of D", gap.plot(), "dagum")
+    report.table(
+        "Theil indices of D by NBS region",
+        theil(scores, "D", groups=NBS_REGION_OF).components,
+        "theil",
+    )
+    density = kernel_density(scores, "D")
+    report.figure(
+        "Kernel densities of D by year (Silverman bandwidth)", density.plot(), "kernel_density"
+    )
+    chain = markov_chain(scores, "D", classes="quantile", k=4, w=china_provinces("queen"))
+    report.table("Markov transition probabilities of D quartiles", chain.probabilities, "markov")
+    report.table(
+        "Spatial Markov chain: tests of spatial dependence in the transitions",
+        chain.tests,
+        "markov_tests",
+    )
+    obstacles = obstacle_degree(result, panel[panel["year"].isin(years)], "code", "year")
+    report.table(
+        "Obstacle degrees by indicator, mean over provinces (%)",
+        obstacles.mean_by_year(),
+        "obstacles",
+    )
+    sigma = sigma_convergence(scores, "D")
+    report.table("Sigma convergence: dispersion of D by year", sigma.dispersion, "sigma")
+    betas = {
+        "absolute": beta_convergence(scores, "D", kind="absolute"),
+        "conditional (two-way FE)": beta_convergence(scores, "D", kind="conditional"),
+        "spatial (SDM, queen + Hainan)": beta_convergence(
+            scores, "D", kind="conditional", w=china_provinces("queen")
+        ),
+    }
+    report.table(
+        "Beta convergence of D",
+        pd.concat({label: b.convergence for label, b in betas.items()}),
+        "beta",
+    )
+    g = gap.components
+    return (
+        f"Dagum Gini of D: {g['G'].iloc[0]:.3f} in {years[0]}, {g['G'].iloc[-1]:.3f} in "
+        f"{years[-1]} (between-region share {g['share_nb'].iloc[-1]:.0%})"
+    )
+
+
 def run_demo(
     out: Path, *, bootstrap: int = 1000, seed: int = 0, echo: Callable[[str], None] = print
 ) -> str:
@@ -217,11 +315,17 @@ def run_demo(
     scores["D_wang2021"] = results["wang2021"].scores["D"].to_numpy()
     report.table("Scores by province and year", scores.set_index(["code", "year"]), "scores")
 
+    _figures_and_esda(standard.scores, years, report, seed)
+    progress.step("2/4 Moran's I of D per year, LISA clusters, maps and charts")
+
     report.heading("3. Spatial Durbin model of D")
     drivers = _drivers(panel, standard.scores)
     report.text("Drivers: " + "; ".join(f"{k} = {v}" for k, v in DRIVERS.items()) + ".")
     model_line = _spatial_model(drivers, report)
     progress.step("3/4 spatial Durbin model of D with two W, tests against SAR and SEM, effects")
+
+    gap_line = _disparity(standard, panel, years, report, seed)
+    progress.step("4/4 disparity and dynamics: Dagum Gini, Theil, densities, Markov, convergence")
 
     written = report.write(out)
     progress.step(f"report written: {out / 'report.html'} ({len(written)} files)")
@@ -231,6 +335,7 @@ def run_demo(
         f"Mean D (standard) rose from {mean_d.iloc[0]:.3f} in {years[0]} to "
         f"{mean_d.iloc[-1]:.3f} in {years[-1]}.",
         model_line,
+        gap_line,
         f"Report: {out / 'report.html'}",
     ]
     return "\n".join(summary)
