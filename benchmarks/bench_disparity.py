@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from _machine import describe_machine, median_time
 
-from coupling import NBS_REGIONS, dagum_gini
+from coupling import NBS_REGION_OF, dagum_gini
 from coupling.inequality import dagum_decomposition, resample_within_groups
 
 YEARS = 20
@@ -35,7 +35,7 @@ PER_YEAR_DRAWS = 100  # the per-(draw, year) numpy loop on this many
 
 def make_table(seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    codes = sorted(NBS_REGIONS)
+    codes = sorted(NBS_REGION_OF)
     table = pd.DataFrame(
         {
             "code": np.repeat(codes, YEARS),
@@ -107,7 +107,7 @@ def main() -> None:
     table = make_table()
     wide = table.pivot(index="year", columns="code", values="D")
     y = wide.to_numpy()  # (T, N), codes sorted as in the package
-    labels = pd.Series(NBS_REGIONS)[wide.columns]
+    labels = pd.Series(NBS_REGION_OF)[wide.columns]
     codes = pd.factorize(labels, sort=True)[0]
     index = resample_within_groups(codes, DRAWS, np.random.default_rng(0))
     stacked = np.moveaxis(y[:, index], 1, 0)  # (DRAWS, T, N)
@@ -118,7 +118,7 @@ def main() -> None:
     assert np.allclose(got, check, rtol=1e-12, atol=0), "batched and nested loops disagree"
 
     def call() -> object:
-        return dagum_gini(table, "D", region="code", year="year", groups=NBS_REGIONS,
+        return dagum_gini(table, "D", region="code", year="year", groups=NBS_REGION_OF,
                           bootstrap=DRAWS, seed=0)  # fmt: skip
 
     t_call = median_time(call, 7)

@@ -134,7 +134,7 @@ def region_groups(
     table: pd.DataFrame | CouplingResults,
     panel: ValuePanel,
     group: Hashable | None,
-    groups: Mapping[Hashable, Hashable] | None,
+    groups: Mapping[Any, Hashable] | None,
     region: Hashable | None,
     year: Hashable | None,
     *,

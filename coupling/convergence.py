@@ -157,7 +157,7 @@ def sigma_convergence(
     year: Hashable | None = None,
     *,
     group: Hashable | None = None,
-    groups: Mapping[Hashable, Hashable] | None = None,
+    groups: Mapping[Any, Hashable] | None = None,
     ddof: int = 0,
     allow_singleton_groups: bool = False,
     balance: Balance = "error",
