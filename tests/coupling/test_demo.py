@@ -11,8 +11,8 @@ import pytest
 from matplotlib import image
 
 from coupling.cli import main
-from coupling.demo import DEMO_SYSTEM, complete_years
 from coupling.datasets import load_provincial_panel
+from coupling.demo import DEMO_SYSTEM, complete_years
 from coupling.report import Report, markdown_table
 
 TABLES = {
