@@ -68,7 +68,8 @@ def china_provinces(
         Distance between capitals or between (mainland) centroids.
     economic : Series, optional
         One value per province (index in any spelling), e.g. GDP per capita
-        averaged over the sample period; required by the economic kinds.
+        averaged over the sample period, or a (province, year) Series, which is
+        averaged over its years; required by the economic kinds.
     transform : {"row", "none"}
         Row-standardize (default) or keep raw weights.
 
@@ -106,6 +107,8 @@ def china_provinces(
     if economic is None:
         raise SpecificationError(f"kind={kind!r} needs `economic`: one value per province.")
     values = pd.Series(economic)
+    if isinstance(values.index, pd.MultiIndex):  # a (province, year) panel: sample-period mean
+        values = values.groupby(level=0).mean()
     resolved = resolve_provinces(values.index)
     values = pd.Series(values.to_numpy(), index=resolved)
     missing = [c for c in codes if c not in values.index]

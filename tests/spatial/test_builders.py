@@ -104,6 +104,20 @@ def test_economic_weights():
                                nested.standardize("row").sparse.toarray(), rtol=1e-12)  # fmt: skip
 
 
+def test_economic_weights_average_a_panel_over_its_years():
+    codes = list(province_codes())
+    panel = pd.Series(
+        np.concatenate([np.linspace(1, 4, 31), np.linspace(3, 6, 31)]),
+        index=pd.MultiIndex.from_product([[2020, 2021], codes]).swaplevel(),
+    )
+    averaged = panel.groupby(level=0).mean()
+    np.testing.assert_allclose(
+        china_provinces("economic", economic=panel).sparse.toarray(),
+        china_provinces("economic", economic=averaged).sparse.toarray(),
+        rtol=1e-12,
+    )
+
+
 def test_builder_errors():
     xy, ids = _points()
     with pytest.raises(WeightsError, match="Tied economic values"):
