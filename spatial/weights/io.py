@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Hashable, Sequence
 from pathlib import Path
 
@@ -31,7 +32,9 @@ def read_weights(path: str | Path, *, ids: Sequence[Hashable] | None = None) -> 
 
         handle = libpysal.io.open(str(file), "r")
         try:
-            w = SpatialWeights.from_libpysal(handle.read())
+            with warnings.catch_warnings():  # ids are matched by text below, no DBF needed
+                warnings.filterwarnings("ignore", message="DBF relating to GWT was not found")
+                w = SpatialWeights.from_libpysal(handle.read())
         finally:
             handle.close()
     elif suffix == ".csv":
