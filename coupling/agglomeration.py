@@ -16,7 +16,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import sparse
 
-from ._common import check_option, format_items, suggest
+from ._common import check_option, format_items, nonfinite_cells, suggest
 from .exceptions import (
     DegenerateIndexError,
     DuplicateObservationError,
@@ -92,12 +92,10 @@ def _employment(
     year_codes, years = pd.factorize(year_values, sort=True)
     block = table[list(columns)].apply(pd.to_numeric, errors="coerce")
     counts = block.to_numpy(dtype=np.float64, na_value=np.nan)
-    bad = ~np.isfinite(counts)
-    if bad.any():
-        rows, cols = np.nonzero(bad)
-        where = [f"{columns[int(c)]!r} at {index[r]}" for r, c in zip(rows, cols)]
+    where = nonfinite_cells(counts, lambda r, c: f"{columns[c]!r} at {index[r]}")
+    if where:
         raise MissingValueError(
-            f"{rows.size} missing or non-numeric employment value(s): {format_items(where)}."
+            f"{len(where)} missing or non-numeric employment value(s): {format_items(where)}."
         )
     if (counts < 0).any():
         rows, cols = np.nonzero(counts < 0)

@@ -17,7 +17,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ._common import check_option, format_items, suggest
+from ._common import check_option, format_items, nonfinite_cells, panel_keys, suggest
 from .classify import KNOWN_NAMES_ZH
 from .exceptions import (
     DuplicateObservationError,
@@ -237,35 +237,14 @@ def _keys(
     data: pd.DataFrame, region: Hashable | None, year: Hashable | None
 ) -> tuple[np.ndarray, np.ndarray, Hashable, Hashable]:
     """Region and year label arrays, from columns or from a two-level index."""
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}.")
-    index_names = list(data.index.names) if isinstance(data.index, pd.MultiIndex) else []
-    if region is None and year is None:
-        if len(index_names) != 2:
-            raise SpecificationError(
-                "Name the region and year columns (region=..., year=...) or pass data with a "
-                "two-level (region, year) MultiIndex."
-            )
-        return (
-            data.index.get_level_values(0).to_numpy(),
-            data.index.get_level_values(1).to_numpy(),
-            index_names[0],
-            index_names[1],
-        )
-    found = []
-    for role, key in (("region", region), ("year", year)):
-        if key is None:
-            raise SpecificationError(f"Give both region and year (the {role} name is missing).")
-        if key in data.columns:
-            found.append(data[key].to_numpy())
-        elif key in index_names:
-            found.append(data.index.get_level_values(key).to_numpy())
-        else:
-            raise IndicatorNotFoundError(
-                f"The {role} key {key!r} is neither a column nor an index level of the data."
-                + suggest(str(key), [str(c) for c in data.columns])
-            )
-    return found[0], found[1], region, year
+    return panel_keys(
+        data,
+        region,
+        year,
+        roles=("region", "year"),
+        spec_error=SpecificationError,
+        missing_error=IndicatorNotFoundError,
+    )
 
 
 def _numeric_values(
@@ -294,14 +273,10 @@ def _numeric_values(
                     "Convert the column to numbers before scoring."
                 )
     values = data[list(indicators)].to_numpy(dtype=np.float64, na_value=np.nan)
-    finite = np.isfinite(values)
-    if not finite.all():
-        rows, cols = np.nonzero(~finite)
-        where = [
-            f"{indicators[int(c)]!r} at ({regions[r]}, {years[r]})" for r, c in zip(rows, cols)
-        ]
+    where = nonfinite_cells(values, lambda r, c: f"{indicators[c]!r} at ({regions[r]}, {years[r]})")
+    if where:
         raise MissingValueError(
-            f"{rows.size} missing or infinite value(s): {format_items(where)}. Fill or drop them "
+            f"{len(where)} missing or infinite value(s): {format_items(where)}. Fill or drop them "
             "(and keep the panel balanced) before scoring."
         )
     return values

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from coupling._common import Summary, check_option, format_items
+from coupling._common import Summary, check_option, format_items, nonfinite_cells
 
 from .exceptions import PanelStructureError, SpecificationError, WeightsAlignmentError
 from .maps import _line_axes, _new_figure, _require_columns, _save, _style, _text
@@ -160,10 +160,8 @@ def _panel_matrix(
     wide = frame.pivot(index=year, columns=region, values=value)
     wide = wide.reindex(columns=list(w.ids)).sort_index()
     values = wide.to_numpy(dtype=np.float64)
-    gaps = ~np.isfinite(values)
-    if gaps.any():
-        rows, cols = np.nonzero(gaps)
-        pairs = [f"{w.ids[c]} {wide.index[r]}" for r, c in zip(rows, cols)]
+    pairs = nonfinite_cells(values, lambda r, c: f"{w.ids[c]} {wide.index[r]}")
+    if pairs:
         raise PanelStructureError(
             f"{len(pairs)} (region, year) value(s) of {value!r} are missing: "
             f"{format_items(pairs)}. Drop those years (years=...) or fill the values."

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from coupling._common import format_items, suggest
+from coupling._common import format_items, nonfinite_cells, panel_keys, suggest
 
 from .exceptions import PanelStructureError, SpecificationError, WeightsAlignmentError, WeightsError
 from .weights import SpatialWeights
@@ -62,38 +62,6 @@ class SpatialPanelData:
         return self.y.shape[0]
 
 
-def _keys(
-    data: pd.DataFrame, entity: Hashable | None, time: Hashable | None
-) -> tuple[np.ndarray, np.ndarray, Hashable, Hashable]:
-    levels = list(data.index.names) if isinstance(data.index, pd.MultiIndex) else []
-    if entity is None and time is None:
-        if len(levels) != 2:
-            raise SpecificationError(
-                "Name the entity and time columns (entity=..., time=...) or pass data with a "
-                "two-level (entity, time) MultiIndex."
-            )
-        return (
-            data.index.get_level_values(0).to_numpy(),
-            data.index.get_level_values(1).to_numpy(),
-            levels[0],
-            levels[1],
-        )
-    found = []
-    for role, key in (("entity", entity), ("time", time)):
-        if key is None:
-            raise SpecificationError(f"Give both entity and time (the {role} name is missing).")
-        if key in data.columns:
-            found.append(data[key].to_numpy())
-        elif key in levels:
-            found.append(data.index.get_level_values(key).to_numpy())
-        else:
-            raise SpecificationError(
-                f"The {role} key {key!r} is neither a column nor an index level."
-                + suggest(str(key), [str(c) for c in data.columns])
-            )
-    return found[0], found[1], entity, time
-
-
 def spatial_panel(
     data: pd.DataFrame,
     y: str,
@@ -139,7 +107,14 @@ def spatial_panel(
     if missing:
         hints = "".join(suggest(v, [str(c) for c in data.columns]) for v in missing)
         raise SpecificationError(f"Column(s) {missing} are not in the data.{hints}")
-    entities, times, entity_name, time_name = _keys(data, entity, time)
+    entities, times, entity_name, time_name = panel_keys(
+        data,
+        entity,
+        time,
+        roles=("entity", "time"),
+        spec_error=SpecificationError,
+        missing_error=SpecificationError,
+    )
     for role, labels in (("entity", entities), ("time", times)):
         if pd.isna(labels).any():
             raise PanelStructureError(f"Some rows have no {role} label.")
@@ -148,12 +123,10 @@ def spatial_panel(
     if non_numeric:
         raise PanelStructureError(f"Column(s) {non_numeric} are not numeric.")
     values = np.column_stack([c.to_numpy(dtype=np.float64, na_value=np.nan) for c in columns])
-    bad = ~np.isfinite(values)
-    if bad.any():
-        rows, cols = np.nonzero(bad)
-        where = [f"{names[c]!r} at ({entities[r]}, {times[r]})" for r, c in zip(rows, cols)]
+    where = nonfinite_cells(values, lambda r, c: f"{names[c]!r} at ({entities[r]}, {times[r]})")
+    if where:
         raise PanelStructureError(
-            f"{rows.size} missing or infinite value(s): {format_items(where)}."
+            f"{len(where)} missing or infinite value(s): {format_items(where)}."
         )
     islands = w.islands
     if islands:
