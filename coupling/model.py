@@ -11,7 +11,7 @@ import pandas as pd
 from . import __version__
 from ._common import check_option, format_items
 from .bootstrap import WEIGHTING_METHODS, bootstrap_weights, percentile_interval
-from .classify import FOUR_STAGE, Bands, Closed, lag_labels, resolve_bands, tier_codes
+from .classify import FOUR_STAGE, Bands, Closed, relative_development, resolve_bands, tier_codes
 from .coordination import VARIANTS, Variant, coupling_coordination, resolve_alpha
 from .data import Balance, IndicatorSystem, PanelArrays, panel_arrays
 from .exceptions import (
@@ -284,15 +284,10 @@ class CouplingCoordination:
         tiers = tier_codes(d, self.bands.edges, self.closed, tolerance=self.shift)
         stages = tier_codes(c, FOUR_STAGE.edges, self.closed)
         first, second = (self.system.subsystems.index(s) for s in self.ratio)
-        ratio = u[:, first] / u[:, second]
-        if not np.isfinite(ratio).all():
-            raise DegenerateIndexError(
-                f"E = U_{self.ratio[0]} / U_{self.ratio[1]} is undefined where U_{self.ratio[1]}"
-                " is zero; use shift > 0."
-            )
-        low, high = self.lag_thresholds
-        lag = np.where(ratio < low, 0, np.where(ratio > high, 2, 1))
-        lag_en, lag_zh = lag_labels(*self.ratio, self.system.names_zh)
+        lags = relative_development(
+            u[:, first], u[:, second], thresholds=self.lag_thresholds, names=self.ratio,
+            names_zh=self.system.names_zh,
+        )  # fmt: skip
 
         def labelled(codes: np.ndarray, categories: Sequence[str]) -> pd.Categorical:
             return pd.Categorical.from_codes(codes, categories=list(categories), ordered=True)
@@ -307,9 +302,9 @@ class CouplingCoordination:
                 "tier_zh": labelled(tiers, self.bands.labels_zh),
                 "coupling_stage": labelled(stages, FOUR_STAGE.labels),
                 "coupling_stage_zh": labelled(stages, FOUR_STAGE.labels_zh),
-                "E": ratio,
-                "lag_type": labelled(lag, lag_en),
-                "lag_type_zh": labelled(lag, lag_zh),
+                "E": lags["E"].to_numpy(),
+                "lag_type": lags["lag_type"].array,
+                "lag_type_zh": lags["lag_type_zh"].array,
             },
             index=panel.index(),
         )

@@ -295,15 +295,17 @@ class _SpatialPanelModel:
                 theta = np.concatenate([coef, [rho, sigma2]])
                 theta = lee_yu_twoways(theta, information(coef, rho, sigma2), n * t, n, coef.size)
                 coef, rho, sigma2 = theta[:-2], float(theta[-2]), float(theta[-1]) * t / (t - 1)
+        if lag:
+            resid = d.y - rho * d.wy - d.z @ coef
+        else:
+            resid = (d.y - rho * d.wy) - (d.z - rho * d.wz) @ coef
         if cov_type == "qml":
             filt = InverseFilter(panel.w, rho, n_probes=n_probes, seed=seed)
             if lag:
-                resid = d.y - rho * d.wy - d.z @ coef
                 v = lag_direction(d.z, coef, filt, self.effects, (t, n))
                 omega = qml_adjustment(d.z, v, resid, sigma2, filt, scaling.periods)
             else:
                 filtered = d.z - rho * d.wz
-                resid = (d.y - rho * d.wy) - filtered @ coef
                 omega = qml_adjustment(filtered, None, resid, sigma2, filt, scaling.periods)
             full_cov = sandwich(information(coef, rho, sigma2), omega)
         elif cov_type == "hessian":
@@ -319,10 +321,7 @@ class _SpatialPanelModel:
         else:
             full_cov = covariance_from_information(information(coef, rho, sigma2))
         params = pd.Series(np.concatenate([coef, [rho]]), index=[*d.names, name])
-        fitted_resid = d.y - (rho * d.wy + d.z @ coef if lag else d.z @ coef)
-        if not lag:
-            fitted_resid = (d.y - rho * d.wy) - (d.z - rho * d.wz) @ coef
-        r2 = 1.0 - float(fitted_resid @ fitted_resid) / float(d.y @ d.y) if d.y @ d.y > 0 else 0.0
+        r2 = 1.0 - float(resid @ resid) / float(d.y @ d.y) if d.y @ d.y > 0 else 0.0
         options = self._options(bias_correction, cov_type, best.converged and not best.at_bound)
         options.update(logdet=ld.method, bounds=ld.bounds, n_probes=n_probes, seed=seed,
                        at_bound=best.at_bound, evaluations=best.evaluations)  # fmt: skip
