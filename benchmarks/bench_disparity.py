@@ -25,7 +25,7 @@ import pandas as pd
 from _machine import describe_machine, median_time
 
 from coupling import NBS_REGION_OF, dagum_gini
-from coupling.inequality import dagum_decomposition, resample_within_groups
+from coupling.regional.inequality import dagum_decomposition, resample_within_groups
 
 YEARS = 20
 DRAWS = 1000

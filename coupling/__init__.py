@@ -9,7 +9,7 @@ quotients and co-agglomeration indices from employment tables.
 Each stage lives in a module named after it: :mod:`coupling.data`,
 :mod:`coupling.standardize`, :mod:`coupling.weights`, :mod:`coupling.index`,
 :mod:`coupling.coordination`, :mod:`coupling.classify`,
-:mod:`coupling.agglomeration`, :mod:`coupling.bootstrap`, :mod:`coupling.model`,
+:mod:`coupling.industry.agglomeration`, :mod:`coupling.bootstrap`, :mod:`coupling.model`,
 :mod:`coupling.results`.
 """
 
@@ -22,27 +22,27 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
-from .agglomeration import (
+from .bootstrap import bootstrap_weights
+from .classify import FOUR_STAGE, TEN_TIER, Bands, classify, relative_development
+from .coordination import coordination_index, coupling_coordination, coupling_degree
+from .data import IndicatorSystem
+from .datasets import NBS_REGION_OF, NBS_REGIONS
+from .index import composite_index
+from .industry.agglomeration import (
     coagglomeration_index,
     location_quotient,
     plant_herfindahl,
 )
-from .bootstrap import bootstrap_weights
-from .classify import FOUR_STAGE, TEN_TIER, Bands, classify, relative_development
-from .convergence import (
+from .model import CouplingCoordination
+from .regional.convergence import (
     BetaConvergenceResults,
     SigmaConvergenceResults,
     beta_convergence,
     sigma_convergence,
 )
-from .coordination import coordination_index, coupling_coordination, coupling_degree
-from .data import IndicatorSystem
-from .datasets import NBS_REGION_OF, NBS_REGIONS
-from .dynamics import KernelDensityResults, MarkovResults, kernel_density, markov_chain
-from .index import composite_index
-from .inequality import DagumResults, TheilResults, dagum_gini, theil
-from .model import CouplingCoordination
-from .obstacle import ObstacleResults, obstacle_degree
+from .regional.dynamics import KernelDensityResults, MarkovResults, kernel_density, markov_chain
+from .regional.inequality import DagumResults, TheilResults, dagum_gini, theil
+from .regional.obstacle import ObstacleResults, obstacle_degree
 from .results import BootstrapResults, CouplingResults
 from .standardize import standardize
 from .weights import critic_weights, cv_weights, entropy_weights, equal_weights

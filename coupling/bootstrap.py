@@ -14,7 +14,8 @@ from typing import Literal, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._common import check_option
+from spatial._core.common import check_option
+
 from .exceptions import InvalidOptionError
 from .standardize import indicator_bounds, standardize
 from .weights import critic_weights, cv_weights, entropy_weights

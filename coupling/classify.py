@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from ._common import check_option, format_items
+from spatial._core.common import check_option, format_items
+
 from .exceptions import (
     DegenerateIndexError,
     InvalidOptionError,

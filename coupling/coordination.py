@@ -12,7 +12,8 @@ from typing import Literal, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._common import check_option
+from spatial._core.common import check_option
+
 from .exceptions import InvalidOptionError, SpecificationError
 
 __all__ = [

@@ -17,7 +17,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ._common import check_option, format_items, nonfinite_cells, panel_keys, suggest
+from spatial._core.common import check_option, format_items, nonfinite_cells, panel_keys, suggest
+
 from .classify import KNOWN_NAMES_ZH
 from .exceptions import (
     DuplicateObservationError,

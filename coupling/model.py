@@ -8,8 +8,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from spatial._core.common import check_option, format_items
+
 from . import __version__
-from ._common import check_option, format_items
 from .bootstrap import WEIGHTING_METHODS, bootstrap_weights, percentile_interval
 from .classify import FOUR_STAGE, Bands, Closed, relative_development, resolve_bands, tier_codes
 from .coordination import VARIANTS, Variant, coupling_coordination, resolve_alpha

@@ -13,7 +13,8 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._common import check_option
+from spatial._core.common import check_option
+
 from .exceptions import ConstantIndicatorError, InvalidOptionError
 
 __all__ = ["as_directions", "indicator_bounds", "standardize"]

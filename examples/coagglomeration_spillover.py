@@ -4,7 +4,7 @@ The design of the studies that regress manufacturing quality on the
 co-agglomeration of producer services and manufacturing with a spatial Durbin
 model: location quotients from the yearbook table "employed persons in urban
 units by sector and region" (19 sectors; the 2011/2012 change of sector names
-bridged by :func:`coupling.sectors.harmonize_sectors`), the co-agglomeration
+bridged by :func:`coupling.industry.sectors.harmonize_sectors`), the co-agglomeration
 index, a two-way fixed-effects SDM with three W (contiguity, geographic
 distance, economic distance), LR and Wald tests, effects, and a robustness
 table across W.
@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from coupling import coagglomeration_index
-from coupling.sectors import PRODUCER_SERVICES, SECTORS, harmonize_sectors
+from coupling.industry.sectors import PRODUCER_SERVICES, SECTORS, harmonize_sectors
 from spatial import SpatialDurbinPanel, SpatialErrorPanel, SpatialLagPanel, compare
 from spatial.geography import province_codes, resolve_provinces
 from spatial.weights import china_provinces

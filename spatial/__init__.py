@@ -21,7 +21,6 @@ from .exploratory import (
     moran_scatter,
 )
 from .impacts import ImpactsResults
-from .maps import choropleth, find_cjk_font, group_trend, lisa_map
 from .model import (
     SLXPanel,
     SpatialDurbinErrorPanel,
@@ -31,6 +30,7 @@ from .model import (
 )
 from .results import SpatialPanelResults, TestResult
 from .tables import compare
+from .viz.maps import choropleth, find_cjk_font, group_trend, lisa_map
 from .weights import SpatialWeights
 
 __all__ = [

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from coupling._common import check_option
+from spatial._core.common import check_option
 
 from .exceptions import SpecificationError
 from .panel import spatial_panel

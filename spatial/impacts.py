@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from coupling._common import Summary, check_option
+from spatial._core.common import Summary, check_option
 
 from .exceptions import SpecificationError
 from .spectral import EigenSpectrum, SeriesSpectrum

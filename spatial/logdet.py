@@ -18,7 +18,7 @@ from numpy.typing import ArrayLike
 from scipy import sparse
 from scipy.sparse import linalg as sparse_linalg
 
-from coupling._common import check_option
+from spatial._core.common import check_option
 
 from .exceptions import EstimationError, SpecificationError
 from .spectral import EigenSpectrum, SeriesSpectrum

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from coupling import __version__
-from coupling._common import check_option
+from spatial._core.common import check_option
 
 from .covariance import (
     InverseFilter,

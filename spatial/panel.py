@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from coupling._common import format_items, nonfinite_cells, panel_keys, suggest
+from spatial._core.common import format_items, nonfinite_cells, panel_keys, suggest
 
 from .exceptions import PanelStructureError, SpecificationError, WeightsAlignmentError, WeightsError
 from .weights import SpatialWeights

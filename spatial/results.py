@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from coupling._common import Summary
+from spatial._core.common import Summary
 
 from .exceptions import SpecificationError
 from .impacts import ImpactsResults, compute_impacts

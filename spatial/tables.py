@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from coupling._common import Summary
+from spatial._core.common import Summary
 
 from .exceptions import SpecificationError
 from .results import SpatialPanelResults

@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 from scipy import sparse
 
-from coupling._common import check_option
+from spatial._core.common import check_option
 
 from .exceptions import PanelStructureError, SpecificationError
 

@@ -16,7 +16,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import sparse
 
-from coupling._common import check_option, format_items
+from spatial._core.common import check_option, format_items
 
 from ..exceptions import SpecificationError, WeightsAlignmentError, WeightsError
 from .matrix import SpatialWeights, Transform

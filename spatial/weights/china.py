@@ -8,7 +8,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from coupling._common import check_option, format_items
+from spatial._core.common import check_option, format_items
 
 from ..exceptions import SpecificationError, WeightsAlignmentError
 from ..geography import load_china_provinces, province_codes, resolve_provinces

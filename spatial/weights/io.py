@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from coupling._common import format_items
+from spatial._core.common import format_items
 
 from ..exceptions import SpecificationError, WeightsAlignmentError
 from .matrix import SpatialWeights, Transform

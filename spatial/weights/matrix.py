@@ -16,7 +16,7 @@ from scipy import sparse
 from scipy.sparse import csr_matrix
 from scipy.sparse import linalg as sparse_linalg
 
-from coupling._common import check_option, format_items
+from spatial._core.common import check_option, format_items
 
 from ..exceptions import SpecificationError, WeightsAlignmentError, WeightsError
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ SHARED = ROOT.parent / "shared" / "data"
 TECHME = SHARED / "china_techme"
 GEO = SHARED / "china_geo"
 PACKAGE_DIR = ROOT / "coupling" / "datasets"
+BUILD_SCRIPT = PACKAGE_DIR / "tools" / "build_techme.py"
 ID_COLUMNS = ["code", "province_zh", "province_en", "year"]
 YEARS = [2000, 2005, *range(2010, 2024)]
 HT_OPERATIONS = ["ht_enterprises", "ht_revenue", "ht_profit"]
@@ -212,6 +214,15 @@ def test_caller_cannot_corrupt_package_data() -> None:
     pd.testing.assert_frame_equal(describe_provincial_panel(), info_pristine)
 
 
+def _build_script():
+    """The build script, which lives in the repository but not in the installed package."""
+    spec = importlib.util.spec_from_file_location("build_techme", BUILD_SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 needs_raw = pytest.mark.skipif(
     not (TECHME.is_dir() and GEO.is_dir()),
     reason=f"raw data not found at {TECHME} and {GEO} (expects shared/ beside the repository)",
@@ -220,7 +231,7 @@ needs_raw = pytest.mark.skipif(
 
 @needs_raw
 def test_rebuild_reproduces_shipped_files(tmp_path: Path) -> None:
-    from coupling.datasets import build_techme
+    build_techme = _build_script()
 
     build_techme.main(["--source", str(TECHME), "--geo", str(GEO), "--out", str(tmp_path)])
     for name in (build_techme.PANEL_NAME, build_techme.COLUMNS_NAME):
@@ -229,7 +240,7 @@ def test_rebuild_reproduces_shipped_files(tmp_path: Path) -> None:
 
 @needs_raw
 def test_build_rejects_unit_mixup() -> None:
-    from coupling.datasets import build_techme
+    build_techme = _build_script()
 
     long = pd.read_csv(TECHME / build_techme.RAW_NAME, dtype={"code": str})
     hit = (long["variables"] == "v4_cy_RDhd_qsdl") & (long["year"] == 2020)
@@ -240,7 +251,7 @@ def test_build_rejects_unit_mixup() -> None:
 
 @needs_raw
 def test_build_rejects_changed_raw_file(tmp_path: Path) -> None:
-    from coupling.datasets import build_techme
+    build_techme = _build_script()
 
     raw = (TECHME / build_techme.RAW_NAME).read_bytes()
     changed = raw.replace(b",2.65\n", b",2.66\n", 1)

@@ -1,0 +1,1 @@
+"""Regional disparity and dynamics."""

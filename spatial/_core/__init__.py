@@ -1,0 +1,1 @@
+"""Private helpers shared by :mod:`spatial` and :mod:`coupling`."""

@@ -1,0 +1,144 @@
+"""Tests of coupling/demo.py (the main job) and coupling/report.py."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib import image
+
+from coupling.app.cli import main
+from coupling.app.demo import DEMO_SYSTEM, complete_years
+from coupling.app.report import Report, markdown_table
+from coupling.datasets import load_provincial_panel
+
+TABLES = {
+    "indicator_weights",
+    "weights_bootstrap",
+    "d_by_year",
+    "d_by_province",
+    "tier_counts",
+    "lag_types",
+    "scores",
+    "moran",
+    "lisa",
+    "model_comparison",
+    "model_tests",
+    "impacts",
+    "dagum",
+    "dagum_intervals",
+    "theil",
+    "markov",
+    "markov_tests",
+    "obstacles",
+    "sigma",
+    "beta",
+}
+FIGURES = {"map_d", "trend_by_region", "moran_scatter", "lisa_map", "dagum", "kernel_density"}
+
+
+def _not_blank(path) -> None:
+    pixels = image.imread(path)
+    assert pixels.std() > 0.05
+    colours = np.unique(pixels.reshape(-1, pixels.shape[-1]).round(2), axis=0)
+    assert len(colours) >= 5
+
+
+@pytest.fixture(scope="module")
+def demo_report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    lines: list[str] = []
+    summary = __import__("coupling.app.demo", fromlist=["run_demo"]).run_demo(
+        out, bootstrap=100, seed=0, echo=lines.append
+    )
+    return out, lines, summary
+
+
+def test_complete_years_of_the_demo_system():
+    # 2017 lacks high-tech operations; Tibet lacks technology exports up to 2016
+    years = complete_years(load_provincial_panel(), DEMO_SYSTEM.indicators)
+    assert years == [2018, 2019, 2020, 2021, 2022, 2023]
+
+
+def test_demo_writes_the_whole_report(demo_report):
+    out, lines, summary = demo_report
+    assert [line.split("] ")[1][:3] for line in lines[:4]] == ["1/4", "2/4", "3/4", "4/4"]
+    assert "Mean D (standard) rose from" in summary and "Dagum Gini of D" in summary
+    assert {p.stem for p in (out / "tables").glob("*.csv")} == TABLES
+    assert {p.stem for p in (out / "figures").glob("*.png")} == FIGURES
+    for png in (out / "figures").glob("*.png"):
+        assert png.stat().st_size > 10_000
+        _not_blank(png)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    markdown = (out / "report.md").read_text(encoding="utf-8")
+    for name in FIGURES:
+        assert f"figures/{name}.png" in html and f"figures/{name}.png" in markdown
+    assert html.count("<table") == len(TABLES)
+    scores = pd.read_csv(out / "tables" / "scores.csv", dtype={"code": str})
+    assert len(scores) == 31 * 6 and scores["D"].between(0, 1).all()
+    assert {"province_zh", "province_en", "tier", "lag_type", "D_wang2021"} <= set(scores.columns)
+    tests = pd.read_csv(out / "tables" / "model_tests.csv")
+    assert set(tests["test"]) == {
+        "LR SDM vs SAR",
+        "LR SDM vs SEM",
+        "Wald theta = 0",
+        "Wald theta + rho*beta = 0",
+    }
+    dagum = pd.read_csv(out / "tables" / "dagum.csv")
+    np.testing.assert_allclose(dagum[["G_w", "G_nb", "G_t"]].sum(axis=1), dagum["G"], rtol=1e-12)
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="no Chromium on this machine")
+def test_report_renders_in_a_headless_browser(demo_report, tmp_path):
+    out, _, _ = demo_report
+    shot = tmp_path / "page.png"
+    result = subprocess.run(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--hide-scrollbars",
+            "--window-size=1280,2400",
+            f"--screenshot={shot}",
+            (out / "report.html").resolve().as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert shot.exists(), result.stderr
+    assert shot.stat().st_size > 50_000
+    _not_blank(shot)
+
+
+def test_cli_demo(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path), "--bootstrap", "20"]) == 0
+    printed = capsys.readouterr().out
+    assert "1/4 coupling coordination" in printed and "report.html" in printed
+    assert (tmp_path / "report.html").exists() and (tmp_path / "report.md").exists()
+
+
+def test_markdown_and_report_writer(tmp_path):
+    frame = pd.DataFrame({"a": [1.5, np.nan], "b": ["x", "y"]}, index=["r1", "r2"])
+    assert (
+        markdown_table(frame)
+        == "| index | a | b |\n|---|---|---|\n| r1 | 1.5000 | x |\n| r2 |  | y |"
+    )
+    report = Report("T <&>")
+    report.heading("S")
+    report.text("p")
+    report.table("cap", frame, "t1")
+    files = report.write(tmp_path)
+    assert (tmp_path / "tables" / "t1.csv").exists() and len(files) == 3
+    assert "T &lt;&amp;&gt;" in (tmp_path / "report.html").read_text(encoding="utf-8")
