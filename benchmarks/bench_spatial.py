@@ -75,16 +75,16 @@ def small_panel() -> None:
     w = knn_weights(31, k=4)
     frame = simulate(w, 20, 4)
     xs = [f"x{j}" for j in range(4)]
-    model = SpatialDurbinPanel(frame, "y", xs, w, "id", "t")
+    model = SpatialDurbinPanel(frame, "y", xs, w, region="id", year="t")
 
     def fit_and_impacts() -> None:
         model.fit().impacts()
 
     res = model.fit()
     t_fit = median_time(fit_and_impacts, 25)
-    t_draws = median_time(lambda: res.impacts("simulation", n_draws=10_000), 7)
+    t_draws = median_time(lambda: res.impacts(method="simulation", n_draws=10_000), 7)
     t_all = median_time(
-        lambda: SpatialDurbinPanel(frame, "y", xs, w, "id", "t").fit().impacts(), 25
+        lambda: SpatialDurbinPanel(frame, "y", xs, w, region="id", year="t").fit().impacts(), 25
     )
     print("\nN = 31, T = 20, K = 4, two-way SDM")
     print(f"  fit + delta impacts (model built once): {t_fit * 1e3:8.2f} ms   (target < 20 ms)")
@@ -97,12 +97,14 @@ def medium_panel() -> None:
     frame = simulate(w, 10, 2)
     xs = ["x0", "x1"]
     start = time.perf_counter()
-    model = SpatialDurbinPanel(frame, "y", xs, w, "id", "t")
+    model = SpatialDurbinPanel(frame, "y", xs, w, region="id", year="t")
     res = model.fit()
     t_first = time.perf_counter() - start
-    t_fit = median_time(lambda: SpatialDurbinPanel(frame, "y", xs, w, "id", "t").fit(), 3)
+    t_fit = median_time(
+        lambda: SpatialDurbinPanel(frame, "y", xs, w, region="id", year="t").fit(), 3
+    )
     t_imp = median_time(lambda: res.impacts(), 5)
-    t_sim = median_time(lambda: res.impacts("simulation", n_draws=10_000), 3)
+    t_sim = median_time(lambda: res.impacts(method="simulation", n_draws=10_000), 3)
     print("\nN = 3,000 (6 nearest neighbours), T = 10, two-way SDM")
     print(f"  log-determinant: {res.options['logdet']}; first fit (eigenvalue range included) "
           f"{t_first:.2f} s; median fit {t_fit:.2f} s   (target < 2 s)")  # fmt: skip
@@ -118,7 +120,7 @@ from spatial import SpatialDurbinPanel
 w = knn_weights(50_000)
 frame = simulate(w, 5, 2)
 start = time.perf_counter()
-res = SpatialDurbinPanel(frame, "y", ["x0", "x1"], w, "id", "t").fit()
+res = SpatialDurbinPanel(frame, "y", ["x0", "x1"], w, region="id", year="t").fit()
 imp = res.impacts()
 elapsed = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
@@ -152,11 +154,11 @@ def against_spreg() -> None:
         w = knn_weights(n, k=4 if n < 100 else 6)
         frame = simulate(w, t, 2)
         xs = ["x0", "x1"]
-        model = SpatialLagPanel(frame, "y", xs, w, "id", "t", effects="individual")
+        model = SpatialLagPanel(frame, "y", xs, w, region="id", year="t", effects="individual")
         ours_fit = median_time(lambda model=model: model.fit(bias_correction="none"), repeats)
         ours = median_time(
             lambda frame=frame, w=w, xs=xs: SpatialLagPanel(
-                frame, "y", xs, w, "id", "t", effects="individual"
+                frame, "y", xs, w, region="id", year="t", effects="individual"
             ).fit(bias_correction="none"),
             repeats,
         )
@@ -167,7 +169,7 @@ def against_spreg() -> None:
             )
             lag_fe = median_time(lambda y=y, x=x, lib_w=lib_w: spreg.ML_LagFE(y, x, lib_w), repeats)
             ref = spreg.ML_LagFE(y, x, lib_w)
-        res = SpatialLagPanel(frame, "y", xs, w, "id", "t", effects="individual").fit(
+        res = SpatialLagPanel(frame, "y", xs, w, region="id", year="t", effects="individual").fit(
             bias_correction="none"
         )
         gap = abs(float(ref.betas[-1, 0]) - res.params["rho"])

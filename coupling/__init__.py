@@ -1,32 +1,37 @@
-"""Coupling-coordination scoring of regional subsystems.
+"""Coupling-coordination scoring and regional analysis: the upper floor of liangye.
 
-Indicators per subsystem -> min-max standardization -> indicator weights
-(entropy, CRITIC, coefficient of variation, equal or fixed) -> composite index
-``U`` -> coupling degree ``C``, coordination index ``T`` and
-coupling-coordination degree ``D`` -> tiers and lag types; plus location
-quotients and co-agglomeration indices from employment tables.
+Where each stage lives (``coupling`` builds on ``spatial``, never the reverse):
 
-Each stage lives in a module named after it: :mod:`coupling.data`,
-:mod:`coupling.standardize`, :mod:`coupling.weights`, :mod:`coupling.index`,
-:mod:`coupling.coordination`, :mod:`coupling.classify`,
-:mod:`coupling.industry.agglomeration`, :mod:`coupling.bootstrap`, :mod:`coupling.model`,
-:mod:`coupling.results`.
+============================  ===============================================================
+``coupling.data``             :class:`IndicatorSystem` (subsystems, indicators, directions)
+``coupling.standardize``      min-max standardization with a shift
+``coupling.weights``          entropy, CRITIC, coefficient-of-variation and equal weights
+``coupling.index``            composite indices ``U``
+``coupling.coordination``     coupling ``C``, coordination ``T`` and degree ``D``
+``coupling.classify``         tiers of ``D``, stages of ``C``, lag types
+``coupling.bootstrap``        region resampling of the weights, batched
+``coupling.model``,           :class:`CouplingCoordination` and its results
+``coupling.results``
+``coupling.industry``         location quotients, co-agglomeration, yearbook sectors
+``coupling.regional``         disparity (Dagum, Theil), dynamics (kernel densities, Markov
+                              chains), convergence (sigma, beta, spatial), obstacle degrees
+``coupling.datasets``         the embedded provincial panel and its dictionary
+``coupling.app``              the ``liangye`` command line, the demo and the report
+============================  ===============================================================
+
+Panel keys are ``region`` and ``year`` throughout the toolkit; groups of regions
+are always given as ``{region: group}``.
 """
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("liangye")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
+from spatial._core.version import __version__
+from spatial.geography import NBS_REGION_OF, NBS_REGIONS
 
 from .bootstrap import bootstrap_weights
 from .classify import FOUR_STAGE, TEN_TIER, Bands, classify, relative_development
 from .coordination import coordination_index, coupling_coordination, coupling_degree
 from .data import IndicatorSystem
-from .datasets import NBS_REGION_OF, NBS_REGIONS
 from .index import composite_index
 from .industry.agglomeration import (
     coagglomeration_index,

@@ -14,7 +14,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from spatial._core.common import check_option
+from spatial._core.options import check_option
 
 from .exceptions import InvalidOptionError
 from .standardize import indicator_bounds, standardize
@@ -90,7 +90,7 @@ def bootstrap_weights(
     and keeps each drawn region's whole series, which preserves the panel's
     time dependence (a cluster bootstrap over regions).
     """
-    check_option("method", method, tuple(WEIGHTING_METHODS), InvalidOptionError)
+    check_option("method", method, tuple(WEIGHTING_METHODS))
     if int(n_resamples) < 1:
         raise InvalidOptionError(f"n_resamples must be a positive integer, got {n_resamples!r}.")
     arr = np.asarray(x, dtype=np.float64)

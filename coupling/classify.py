@@ -1,25 +1,23 @@
 """Tiers of coupling coordination and lag types of relative development.
 
-A band scheme (:class:`Bands`) cuts ``[0, 1]`` into labelled intervals; the
-ten-tier scale for ``D`` and the four-stage scale for ``C`` are built in, and
-users may define their own.
+A band scheme (:class:`Bands`, a shared helper of the toolkit) cuts ``[0, 1]``
+into labelled intervals; the ten-tier scale for ``D`` and the four-stage scale
+for ``C`` are built in, and users may define their own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from spatial._core.common import check_option, format_items
+from spatial._core.bands import Bands, Closed, band_codes
+from spatial._core.options import check_option
 
 from .exceptions import (
     DegenerateIndexError,
-    InvalidOptionError,
     MissingValueError,
     SpecificationError,
 )
@@ -30,68 +28,16 @@ __all__ = [
     "KNOWN_NAMES_ZH",
     "TEN_TIER",
     "Bands",
+    "Closed",
+    "band_codes",
     "classify",
     "lag_labels",
     "relative_development",
     "resolve_bands",
-    "tier_codes",
 ]
-
-Closed = Literal["left", "right"]
 
 #: Chinese names used in lag-type labels when none are given.
 KNOWN_NAMES_ZH = {"manufacturing": "制造业", "services": "服务业"}
-
-
-@dataclass(frozen=True)
-class Bands:
-    """A labelled partition of an interval into consecutive bands.
-
-    Parameters
-    ----------
-    name : str
-        Name of the scheme.
-    edges : sequence of float
-        Strictly increasing band edges, ``len(labels) + 1`` of them.
-    labels : sequence of str
-        English label of each band, lowest first.
-    labels_zh : sequence of str, optional
-        Chinese labels; default the English ones.
-
-    Examples
-    --------
-    >>> Bands("three", [0, 0.4, 0.7, 1], ["low", "middle", "high"]).labels_zh
-    ('low', 'middle', 'high')
-    """
-
-    name: str
-    edges: tuple[float, ...]
-    labels: tuple[str, ...]
-    labels_zh: tuple[str, ...] = ()
-
-    def __init__(
-        self,
-        name: str,
-        edges: Sequence[float],
-        labels: Sequence[str],
-        labels_zh: Sequence[str] | None = None,
-    ) -> None:
-        cut = tuple(float(e) for e in edges)
-        if len(cut) < 2 or not np.all(np.isfinite(cut)) or not np.all(np.diff(cut) > 0):
-            raise SpecificationError(
-                f"Band edges must be finite and strictly increasing, got {list(edges)}."
-            )
-        if len(labels) != len(cut) - 1:
-            raise SpecificationError(
-                f"{len(cut)} edges make {len(cut) - 1} bands, but {len(labels)} labels were given."
-            )
-        zh = tuple(labels_zh) if labels_zh is not None else tuple(labels)
-        if len(zh) != len(labels):
-            raise SpecificationError("labels_zh must have one label per band.")
-        object.__setattr__(self, "name", name)
-        object.__setattr__(self, "edges", cut)
-        object.__setattr__(self, "labels", tuple(labels))
-        object.__setattr__(self, "labels_zh", zh)
 
 
 #: Ten-tier scale of the coupling-coordination degree D in steps of 0.1, as
@@ -132,45 +78,8 @@ def resolve_bands(bands: str | Bands) -> Bands:
     """A built-in scheme by name, or a user-defined :class:`Bands` as is."""
     if isinstance(bands, Bands):
         return bands
-    check_option("bands", bands, tuple(BAND_SCHEMES), InvalidOptionError)
+    check_option("bands", bands, tuple(BAND_SCHEMES))
     return BAND_SCHEMES[bands]
-
-
-def tier_codes(
-    values: ArrayLike, edges: Sequence[float], closed: Closed = "left", tolerance: float = 0.0
-) -> np.ndarray:
-    """Zero-based band index of each value.
-
-    Parameters
-    ----------
-    values : array_like
-        Values to classify.
-    edges : sequence of float
-        Increasing band edges.
-    closed : {"left", "right"}
-        ``"left"``: bands ``[a, b)`` with the top edge in the top band;
-        ``"right"``: bands ``(a, b]`` with the bottom edge in the bottom band.
-    tolerance : float, default 0
-        Values up to ``tolerance`` beyond the outer edges belong to the outer
-        bands (the shift of standardization can lift ``D`` just above 1).
-
-    Raises
-    ------
-    InvalidOptionError
-        Missing values or values outside ``[edges[0] - tolerance, edges[-1] + tolerance]``.
-    """
-    check_option("closed", closed, ("left", "right"), InvalidOptionError)
-    arr = np.asarray(values, dtype=np.float64)
-    cut = np.asarray(edges, dtype=np.float64)
-    outside = ~((arr >= cut[0] - tolerance) & (arr <= cut[-1] + tolerance))
-    if outside.any():
-        bad = arr[outside].ravel().tolist()
-        raise InvalidOptionError(
-            f"{len(bad)} value(s) are missing or outside the band range [{cut[0]}, {cut[-1]}]"
-            f" (tolerance {tolerance:g}): {format_items(bad)}."
-        )
-    side: Literal["left", "right"] = "right" if closed == "left" else "left"
-    return np.searchsorted(cut[1:-1], arr, side=side)
 
 
 def classify(
@@ -194,7 +103,7 @@ def classify(
     language : {"en", "zh"}
         English or Chinese labels.
     tolerance : float
-        See :func:`tier_codes`.
+        See :func:`band_codes`.
 
     Returns
     -------
@@ -209,8 +118,8 @@ def classify(
     ['拮抗']
     """
     scheme = resolve_bands(bands)
-    check_option("language", language, ("en", "zh"), InvalidOptionError)
-    codes = tier_codes(values, scheme.edges, closed, tolerance)
+    check_option("language", language, ("en", "zh"))
+    codes = band_codes(values, scheme.edges, closed, tolerance)
     labels = scheme.labels if language == "en" else scheme.labels_zh
     categorical = pd.Categorical.from_codes(np.ravel(codes), categories=labels, ordered=True)
     index = values.index if isinstance(values, pd.Series) else None

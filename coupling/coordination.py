@@ -12,7 +12,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from spatial._core.common import check_option
+from spatial._core.options import check_option
 
 from .exceptions import InvalidOptionError, SpecificationError
 
@@ -96,7 +96,7 @@ def coupling_degree(u: ArrayLike, variant: Variant = "standard") -> np.ndarray:
     >>> float(coupling_degree([0.3, 0.6]))
     0.9428090415820634
     """
-    check_option("variant", variant, VARIANTS, InvalidOptionError)
+    check_option("variant", variant, VARIANTS)
     arr = _as_indices(u)
     k = arr.shape[-1]
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -1,39 +1,29 @@
-"""Indicator systems and the conversion of a long panel into arrays.
+"""Indicator systems: which indicator belongs to which subsystem, and its direction.
 
 :class:`IndicatorSystem` says which indicator belongs to which subsystem and in
-which direction it counts. :func:`panel_arrays` validates a (region, year)
-panel against a system and returns a year-major array ``(T, N, J)`` with the
-sorted region and year labels. This is the only place where the coupling
-engine touches pandas on the way in.
+which direction it counts. The long (region, year) panel is validated and turned
+into a year-major array ``(T, N, J)`` by the toolkit's one panel validator,
+:func:`spatial._core.panel.panel_arrays`, re-exported here.
 """
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from spatial._core.common import check_option, format_items, nonfinite_cells, panel_keys, suggest
+from spatial._core.messages import suggest
+from spatial._core.options import Balance
+from spatial._core.panel import PanelArrays, panel_arrays
 
 from .classify import KNOWN_NAMES_ZH
-from .exceptions import (
-    DuplicateObservationError,
-    IndicatorNotFoundError,
-    InvalidOptionError,
-    MissingValueError,
-    PanelBalanceWarning,
-    SpecificationError,
-    UnbalancedPanelError,
-)
+from .exceptions import SpecificationError
 
-__all__ = ["Direction", "IndicatorSystem", "PanelArrays", "panel_arrays"]
+__all__ = ["Balance", "Direction", "IndicatorSystem", "PanelArrays", "panel_arrays"]
 
 Direction = Literal["+", "-"]
-Balance = Literal["error", "drop"]
 IndicatorSpec = Mapping[str, Direction] | Sequence[tuple[str, Direction]]
 
 
@@ -195,187 +185,3 @@ class IndicatorSystem:
             f"{s!r}: {{{', '.join(f'{i!r}: {d!r}' for i, d in pairs)}}}" for s, pairs in self._spec
         )
         return f"IndicatorSystem({{{body}}})"
-
-
-@dataclass(frozen=True)
-class PanelArrays:
-    """A validated balanced panel as a year-major array.
-
-    Attributes
-    ----------
-    values : ndarray, shape (T, N, J)
-        Indicator values; ``values[t, i, j]`` is indicator ``j`` of region ``i``
-        in year ``t``.
-    regions, years : pandas.Index
-        Sorted region and year labels.
-    indicators : tuple of str
-        Column names, in the order of the last axis.
-    region_name, year_name : hashable
-        Names to give the (region, year) index of outputs.
-    dropped_regions : tuple
-        Regions removed by ``balance="drop"``.
-    """
-
-    values: np.ndarray
-    regions: pd.Index
-    years: pd.Index
-    indicators: tuple[str, ...]
-    region_name: Hashable
-    year_name: Hashable
-    dropped_regions: tuple[Hashable, ...] = ()
-
-    def index(self) -> pd.MultiIndex:
-        """The (region, year) index of the region-major flattening of ``(N, T)`` outputs."""
-        n, t = len(self.regions), len(self.years)
-        return pd.MultiIndex(
-            levels=[self.regions, self.years],
-            codes=[np.repeat(np.arange(n), t), np.tile(np.arange(t), n)],
-            names=[self.region_name, self.year_name],
-        )
-
-
-def _keys(
-    data: pd.DataFrame, region: Hashable | None, year: Hashable | None
-) -> tuple[np.ndarray, np.ndarray, Hashable, Hashable]:
-    """Region and year label arrays, from columns or from a two-level index."""
-    return panel_keys(
-        data,
-        region,
-        year,
-        roles=("region", "year"),
-        spec_error=SpecificationError,
-        missing_error=IndicatorNotFoundError,
-    )
-
-
-def _numeric_values(
-    data: pd.DataFrame, indicators: Sequence[str], regions: np.ndarray, years: np.ndarray
-) -> np.ndarray:
-    """The indicator block as float64, with errors naming column, region and year."""
-    missing = [c for c in indicators if c not in data.columns]
-    if missing:
-        hints = "".join(suggest(c, [str(k) for k in data.columns]) for c in missing)
-        raise IndicatorNotFoundError(
-            f"Indicator column(s) {missing} are not in the data.{hints} "
-            f"Available columns: {format_items(list(data.columns), 12)}."
-        )
-    repeated = [c for c in indicators if int((data.columns == c).sum()) > 1]
-    if repeated:
-        raise SpecificationError(f"The data has more than one column named {repeated}.")
-    for col in indicators:
-        series = data[col]
-        if not (pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)):
-            coerced = pd.to_numeric(series, errors="coerce")
-            bad = np.flatnonzero(coerced.isna().to_numpy() & series.notna().to_numpy())
-            if bad.size:
-                where = [f"{series.iloc[i]!r} at ({regions[i]}, {years[i]})" for i in bad]
-                raise MissingValueError(
-                    f"Column {col!r} has {bad.size} non-numeric value(s): {format_items(where)}. "
-                    "Convert the column to numbers before scoring."
-                )
-    values = data[list(indicators)].to_numpy(dtype=np.float64, na_value=np.nan)
-    where = nonfinite_cells(values, lambda r, c: f"{indicators[c]!r} at ({regions[r]}, {years[r]})")
-    if where:
-        raise MissingValueError(
-            f"{len(where)} missing or infinite value(s): {format_items(where)}. Fill or drop them "
-            "(and keep the panel balanced) before scoring."
-        )
-    return values
-
-
-def panel_arrays(
-    data: pd.DataFrame,
-    indicators: Sequence[str],
-    region: Hashable | None = None,
-    year: Hashable | None = None,
-    *,
-    balance: Balance = "error",
-) -> PanelArrays:
-    """Validate a long (region, year) panel and return it as a ``(T, N, J)`` array.
-
-    Parameters
-    ----------
-    data : DataFrame
-        One row per region-year; region and year in columns or in a two-level
-        index. It is never modified.
-    indicators : sequence of str
-        Indicator columns, in the order wanted on the last axis.
-    region, year : hashable, optional
-        Column (or index level) names; both omitted means the first and second
-        levels of a MultiIndex.
-    balance : {"error", "drop"}
-        An unbalanced panel raises :class:`UnbalancedPanelError` (default) or,
-        with ``"drop"``, loses every region not observed in all years, with a
-        :class:`PanelBalanceWarning` naming them.
-
-    Raises
-    ------
-    IndicatorNotFoundError, MissingValueError, DuplicateObservationError,
-    UnbalancedPanelError
-        Each message names the columns, regions and years involved.
-    """
-    check_option("balance", balance, ("error", "drop"), InvalidOptionError)
-    region_values, year_values, region_name, year_name = _keys(data, region, year)
-    for role, labels in (("region", region_values), ("year", year_values)):
-        absent = pd.isna(labels)
-        if absent.any():
-            raise MissingValueError(
-                f"{int(absent.sum())} row(s) have no {role} label (first at row "
-                f"{int(np.flatnonzero(absent)[0])})."
-            )
-    values = _numeric_values(data, indicators, region_values, year_values)
-    region_codes, regions = pd.factorize(region_values, sort=True)
-    year_codes, years = pd.factorize(year_values, sort=True)
-    n, t = len(regions), len(years)
-    cell = year_codes * n + region_codes
-    counts = np.bincount(cell, minlength=n * t)
-    if (counts > 1).any():
-        dup = np.flatnonzero(counts > 1)
-        pairs = [f"({regions[c % n]}, {years[c // n]})" for c in dup]
-        raise DuplicateObservationError(
-            f"{dup.size} (region, year) pair(s) occur more than once: {format_items(pairs)}. "
-            "Aggregate or remove the duplicates."
-        )
-    dropped: tuple[Hashable, ...] = ()
-    if (counts == 0).any():
-        complete = np.asarray((counts.reshape(t, n) > 0).all(axis=0))
-        incomplete = [regions[i] for i in np.flatnonzero(~complete)]
-        if balance == "error":
-            gaps = np.flatnonzero(counts == 0)
-            pairs = [f"({regions[c % n]}, {years[c // n]})" for c in gaps]
-            raise UnbalancedPanelError(
-                f"The panel is unbalanced: {gaps.size} region-year(s) are missing, e.g. "
-                f"{format_items(pairs)}; regions affected: {format_items(incomplete)}. Pass "
-                "balance='drop' to drop those regions, or subset the data yourself."
-            )
-        if not complete.any():
-            raise UnbalancedPanelError(
-                "No region is observed in every year; balance='drop' would drop them all."
-            )
-        keep_rows = complete[region_codes]
-        warnings.warn(
-            f"balance='drop' removed {len(incomplete)} region(s) not observed in all {t} years "
-            f"({int((~keep_rows).sum())} rows): {format_items(incomplete, 20)}.",
-            PanelBalanceWarning,
-            stacklevel=3,
-        )
-        dropped = tuple(incomplete)
-        new_code = np.cumsum(complete) - 1
-        values, year_codes = values[keep_rows], year_codes[keep_rows]
-        region_codes = new_code[region_codes[keep_rows]]
-        regions = regions[complete]
-        n = len(regions)
-        cell = year_codes * n + region_codes
-    if not np.array_equal(cell, np.arange(cell.size)):
-        ordered = np.empty_like(values)
-        ordered[cell] = values
-        values = ordered
-    return PanelArrays(
-        values=values.reshape(t, n, len(indicators)),
-        regions=pd.Index(regions, name=region_name),
-        years=pd.Index(years, name=year_name),
-        indicators=tuple(indicators),
-        region_name=region_name,
-        year_name=year_name,
-        dropped_regions=dropped,
-    )

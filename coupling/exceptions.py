@@ -1,59 +1,55 @@
-"""Errors and warnings raised by the coupling-coordination engine.
+"""Errors and warnings raised by :mod:`coupling`.
 
-Every error derives from :class:`CouplingError` and from the matching built-in
-exception, so ``except ValueError`` keeps working in research scripts.
+:class:`CouplingError` is the root of the errors only this package raises; the
+errors shared with :mod:`spatial` (bad options, a malformed specification,
+panel problems found by the one panel validator) are re-exported from
+:mod:`spatial._core.errors`. All derive from :class:`LiangyeError` and from the
+matching built-in, so ``except LiangyeError`` catches everything the toolkit
+raises and ``except ValueError`` keeps working in research scripts.
 """
 
 from __future__ import annotations
 
+from spatial._core.errors import (
+    ColumnNotFoundError,
+    DuplicateObservationError,
+    InvalidOptionError,
+    LiangyeError,
+    MissingValueError,
+    PanelBalanceWarning,
+    PanelStructureError,
+    SpecificationError,
+    UnbalancedPanelError,
+)
+
 __all__ = [
+    "ColumnNotFoundError",
     "ConstantIndicatorError",
     "CouplingError",
     "DegenerateIndexError",
     "DuplicateObservationError",
     "IndicatorNotFoundError",
+    "InsufficientDataError",
     "InvalidOptionError",
+    "LiangyeError",
     "MissingValueError",
     "NegativeValueError",
     "PanelBalanceWarning",
+    "PanelStructureError",
     "SpecificationError",
     "UnbalancedPanelError",
 ]
 
-
-class CouplingError(Exception):
-    """Root of every error raised by :mod:`coupling`."""
-
-
-class InvalidOptionError(CouplingError, ValueError):
-    """A string option or numeric setting outside its allowed values."""
+#: The name under which coupling reports a missing indicator column.
+IndicatorNotFoundError = ColumnNotFoundError
 
 
-class SpecificationError(CouplingError, ValueError):
-    """An indicator system, alpha or band scheme that is not well formed."""
-
-
-class IndicatorNotFoundError(CouplingError, KeyError):
-    """An indicator named in the system is not a column of the data."""
-
-    def __str__(self) -> str:  # KeyError would quote the whole message
-        return str(self.args[0]) if self.args else ""
-
-
-class MissingValueError(CouplingError, ValueError):
-    """Missing, infinite or non-numeric values where numbers are required."""
+class CouplingError(LiangyeError):
+    """Root of the errors raised only by :mod:`coupling`."""
 
 
 class ConstantIndicatorError(CouplingError, ValueError):
     """An indicator takes one value over the rows in scope (entropy undefined)."""
-
-
-class DuplicateObservationError(CouplingError, ValueError):
-    """The same (region, year) appears more than once."""
-
-
-class UnbalancedPanelError(CouplingError, ValueError):
-    """Some regions are not observed in every year."""
 
 
 class NegativeValueError(CouplingError, ValueError):
@@ -61,16 +57,9 @@ class NegativeValueError(CouplingError, ValueError):
 
 
 class DegenerateIndexError(CouplingError, ValueError):
-    """A coupling degree is undefined because every composite index is zero."""
-
-
-class PanelBalanceWarning(UserWarning):
-    """Rows were dropped to balance the panel (``balance="drop"``)."""
+    """A coupling degree or index is undefined (every composite index is zero, a mean is 0)."""
 
 
 class InsufficientDataError(CouplingError, ValueError):
     """Too few years, regions or transitions for the requested analysis (a transition
     matrix needs two years, a trend test three)."""
-
-
-__all__ += ["InsufficientDataError"]

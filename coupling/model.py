@@ -8,11 +8,12 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from spatial._core.common import check_option, format_items
+from spatial._core.messages import format_items
+from spatial._core.options import check_option
+from spatial._core.version import __version__
 
-from . import __version__
 from .bootstrap import WEIGHTING_METHODS, bootstrap_weights, percentile_interval
-from .classify import FOUR_STAGE, Bands, Closed, relative_development, resolve_bands, tier_codes
+from .classify import FOUR_STAGE, Bands, Closed, band_codes, relative_development, resolve_bands
 from .coordination import VARIANTS, Variant, coupling_coordination, resolve_alpha
 from .data import Balance, IndicatorSystem, PanelArrays, panel_arrays
 from .exceptions import (
@@ -125,17 +126,17 @@ class CouplingCoordination:
             self.fixed_weights = self._check_fixed_weights(weighting)
             self.weighting = "user"
         else:
-            self.weighting = check_option("weighting", weighting, WEIGHTINGS, InvalidOptionError)
-        self.pooling = check_option("pooling", pooling, ("panel", "by_period"), InvalidOptionError)
+            self.weighting = check_option("weighting", weighting, WEIGHTINGS)
+        self.pooling = check_option("pooling", pooling, ("panel", "by_period"))
         if not (np.isfinite(shift) and shift >= 0):
             raise InvalidOptionError(f"shift must be a finite number >= 0, got {shift!r}.")
         self.shift = float(shift)
-        self.variant = check_option("variant", variant, VARIANTS, InvalidOptionError)
+        self.variant = check_option("variant", variant, VARIANTS)
         self.alpha = resolve_alpha(alpha, len(system.subsystems), system.subsystems)
         self.bands = resolve_bands(bands)
-        self.closed = check_option("closed", closed, ("left", "right"), InvalidOptionError)
-        self.constant = check_option("constant", constant, ("raise", "drop"), InvalidOptionError)
-        self.balance = check_option("balance", balance, ("error", "drop"), InvalidOptionError)
+        self.closed = check_option("closed", closed, ("left", "right"))
+        self.constant = check_option("constant", constant, ("raise", "drop"))
+        self.balance = check_option("balance", balance, ("error", "drop"))
         low, high = (float(t) for t in lag_thresholds)
         if not (np.isfinite(low) and np.isfinite(high) and 0 < low <= high):
             raise SpecificationError(
@@ -282,8 +283,8 @@ class CouplingCoordination:
                 "this happens with shift=0 for a region-year worst on every indicator. Use "
                 "shift > 0."
             )
-        tiers = tier_codes(d, self.bands.edges, self.closed, tolerance=self.shift)
-        stages = tier_codes(c, FOUR_STAGE.edges, self.closed)
+        tiers = band_codes(d, self.bands.edges, self.closed, tolerance=self.shift)
+        stages = band_codes(c, FOUR_STAGE.edges, self.closed)
         first, second = (self.system.subsystems.index(s) for s in self.ratio)
         lags = relative_development(
             u[:, first], u[:, second], thresholds=self.lag_thresholds, names=self.ratio,

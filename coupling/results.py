@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from spatial._core.common import Summary
+from spatial._core.summary import Summary
 
 __all__ = ["BootstrapResults", "CouplingResults"]
 

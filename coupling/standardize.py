@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from spatial._core.common import check_option
+from spatial._core.options import check_option
 
 from .exceptions import ConstantIndicatorError, InvalidOptionError
 
@@ -90,7 +90,7 @@ def standardize(
     array([[0., 0.],
            [1., 1.]])
     """
-    check_option("constant", constant, ("raise", "drop"), InvalidOptionError)
+    check_option("constant", constant, ("raise", "drop"))
     if not (np.isfinite(shift) and shift >= 0):
         raise InvalidOptionError(f"shift must be a finite number >= 0, got {shift!r}.")
     arr = np.asarray(x, dtype=np.float64)

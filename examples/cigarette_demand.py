@@ -64,12 +64,16 @@ def main(argv: list[str]) -> int:
         )
         return 2
     data, w = load(folder)
-    args = (data, "logc", ["logp", "logy"], w, "state", "year")
-    sdm = SpatialDurbinPanel(*args, effects="twoways")
+    args = (data, "logc", ["logp", "logy"], w)
+    sdm = SpatialDurbinPanel(*args, region="state", year="year", effects="twoways")
     direct = sdm.fit(bias_correction="none")
     corrected = sdm.fit(bias_correction="lee_yu")
-    sar = SpatialLagPanel(*args, effects="twoways").fit(bias_correction="lee_yu")
-    sem = SpatialErrorPanel(*args, effects="twoways").fit(bias_correction="lee_yu")
+    sar = SpatialLagPanel(*args, region="state", year="year", effects="twoways").fit(
+        bias_correction="lee_yu"
+    )
+    sem = SpatialErrorPanel(*args, region="state", year="year", effects="twoways").fit(
+        bias_correction="lee_yu"
+    )
     side = pd.DataFrame(
         {"liangye, no correction": direct.params, "liangye, Lee-Yu": corrected.params}
     ).join(PUBLISHED)

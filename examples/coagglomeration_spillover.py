@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     fits, rows = {}, []
     for label, w in weights.items():
         res = SpatialDurbinPanel(
-            data, args.y, x, w, "region", "year", durbin=["coagglomeration"]
+            data, args.y, x, w, region="region", year="year", durbin=["coagglomeration"]
         ).fit()
         fits[label] = res
         imp = res.impacts()
@@ -191,10 +191,10 @@ def main(argv: list[str] | None = None) -> int:
     main_fit = fits["contiguity (queen + Hainan)"]
     print("\n" + str(compare({k.split(" (")[0]: v for k, v in fits.items()})))
     sar = SpatialLagPanel(
-        data, args.y, x, weights["contiguity (queen + Hainan)"], "region", "year"
+        data, args.y, x, weights["contiguity (queen + Hainan)"], region="region", year="year"
     ).fit()
     sem = SpatialErrorPanel(
-        data, args.y, x, weights["contiguity (queen + Hainan)"], "region", "year"
+        data, args.y, x, weights["contiguity (queen + Hainan)"], region="region", year="year"
     ).fit()
     print("\nTests (contiguity W):")
     for test in (

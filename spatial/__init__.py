@@ -1,25 +1,41 @@
-"""Spatial weights and spatial panel models of the liangye toolkit.
+"""Spatial weights, China's geography and spatial panel econometrics: the base of liangye.
 
-Fixed-effects spatial Durbin panels and their nested models (SAR, SEM, SDEM,
-SLX) by maximum likelihood, with the Lee-Yu bias correction, direct/indirect/
-total effects with inference, LR/Wald/LM tests and publication tables. Each
-stage lives in a module named after it: :mod:`spatial.weights`,
-:mod:`spatial.panel`, :mod:`spatial.transform`, :mod:`spatial.logdet`,
-:mod:`spatial.spectral`, :mod:`spatial.likelihood`, :mod:`spatial.estimate`,
-:mod:`spatial.covariance`, :mod:`spatial.impacts`, :mod:`spatial.diagnostics`,
-:mod:`spatial.model`, :mod:`spatial.results`, :mod:`spatial.tables`.
+Where each stage lives (``spatial`` never imports ``coupling``):
+
+============================  ===============================================================
+``spatial.weights``           :class:`SpatialWeights`, builders (contiguity, kNN, distance,
+                              economic), China's provinces, GAL/GWT/CSV files
+``spatial.geography``         China's 31 provinces, name resolution, the NBS regions
+``spatial.panel``             the long panel validated and aligned to W by region id
+``spatial.transform``         spatial lags and the within transformation
+``spatial.logdet``,           log-determinant kernels (eigen, sparse LU, Chebyshev, Monte
+``spatial.spectral``          Carlo) and the traces behind the effects
+``spatial.likelihood``,       concentrated likelihoods, the search over rho, the Lee-Yu
+``spatial.estimate``          correction
+``spatial.covariance``        analytic information, numerical Hessian, QML sandwich
+``spatial.ols``               the one fixed-effects least-squares routine (SLX, LM tests)
+``spatial.model``             SDM, SAR, SEM, SDEM and SLX panels (fit returns results)
+``spatial.results``,          results, direct/indirect/total effects, LR/Wald/LM tests,
+``spatial.impacts``,          side-by-side tables
+``spatial.diagnostics``,
+``spatial.tables``
+``spatial.exploratory``       Moran's I, Geary's C and LISA by year (ESDA)
+``spatial.viz``               maps and charts (matplotlib, imported on first use)
+``spatial._core``             the toolkit's private helpers shared with ``coupling``
+============================  ===============================================================
+
+Panel keys are ``region`` and ``year`` everywhere (a region is any cross-sectional
+unit, a year any period). ESDA and the figures are loaded when first used, so
+``import spatial`` stays light.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from ._core.version import __version__
 from .diagnostics import lm_tests, lr_test, wald_test
-from .exploratory import (
-    LocalMoranResults,
-    MoranResults,
-    local_moran,
-    moran_by_year,
-    moran_scatter,
-)
 from .impacts import ImpactsResults
 from .model import (
     SLXPanel,
@@ -30,8 +46,25 @@ from .model import (
 )
 from .results import SpatialPanelResults, TestResult
 from .tables import compare
-from .viz.maps import choropleth, find_cjk_font, group_trend, lisa_map
 from .weights import SpatialWeights
+
+if TYPE_CHECKING:
+    from .exploratory import LocalMoranResults, MoranResults, local_moran, moran_by_year
+    from .viz import choropleth, find_cjk_font, group_trend, lisa_map, moran_plot, moran_scatter
+
+#: Names loaded on first use, and the module that holds each.
+_LAZY = {
+    "LocalMoranResults": "exploratory",
+    "MoranResults": "exploratory",
+    "local_moran": "exploratory",
+    "moran_by_year": "exploratory",
+    "choropleth": "viz",
+    "find_cjk_font": "viz",
+    "group_trend": "viz",
+    "lisa_map": "viz",
+    "moran_plot": "viz",
+    "moran_scatter": "viz",
+}
 
 __all__ = [
     "ImpactsResults",
@@ -45,6 +78,7 @@ __all__ = [
     "SpatialPanelResults",
     "SpatialWeights",
     "TestResult",
+    "__version__",
     "choropleth",
     "compare",
     "find_cjk_font",
@@ -54,6 +88,15 @@ __all__ = [
     "local_moran",
     "lr_test",
     "moran_by_year",
+    "moran_plot",
     "moran_scatter",
     "wald_test",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,7 +3,7 @@
 Parameters are ordered ``(coefficients..., spatial parameter, sigma2)``. The
 analytic information matrices follow Elhorst (2014, eqs. 3.11 and 3.13; Anselin
 1988 for the cross-section); :func:`numerical_hessian` differentiates the full
-log-likelihood for the equivalence checks and for ``cov="hessian"``.
+log-likelihood for the equivalence checks and for ``cov_type="hessian"``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import numpy as np
 import scipy.linalg
 from scipy import sparse
 from scipy.sparse import linalg as sparse_linalg
-from statsmodels.tools.numdiff import approx_hess3
 
 from .exceptions import EstimationError
 from .likelihood import Scaling
@@ -258,4 +257,6 @@ def covariance_from_information(information: np.ndarray) -> np.ndarray:
 
 def numerical_hessian(loglik: Callable[[np.ndarray], float], params: np.ndarray) -> np.ndarray:
     """Numerical Hessian of ``loglik`` at ``params`` (statsmodels' ``approx_hess3``)."""
+    from statsmodels.tools.numdiff import approx_hess3
+
     return np.asarray(approx_hess3(np.asarray(params, dtype=np.float64), loglik))

@@ -12,11 +12,11 @@ from collections.abc import Hashable, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
-from spatial._core.common import check_option
-
+from ._core.options import check_option
 from .exceptions import SpecificationError
+from .ols import panel_ols
 from .panel import spatial_panel
 from .results import SpatialPanelResults, TestResult
 from .transform import EFFECTS, Effects, spatial_lag, within_transform
@@ -34,7 +34,7 @@ def lr_test(unrestricted: SpatialPanelResults, restricted: SpatialPanelResults) 
     Both models must be fitted on the same observations with the same effects
     and bias-correction approach (the log-likelihoods must be comparable).
     """
-    for attr in ("nobs", "n_entities", "n_periods"):
+    for attr in ("nobs", "n_regions", "n_years"):
         if getattr(unrestricted, attr) != getattr(restricted, attr):
             raise SpecificationError(f"The models differ in {attr}; they are not nested.")
     for option in ("effects", "bias_correction"):
@@ -54,7 +54,7 @@ def lr_test(unrestricted: SpatialPanelResults, restricted: SpatialPanelResults) 
     statistic = 2.0 * (unrestricted.loglik - restricted.loglik)
     return TestResult(
         f"LR {unrestricted.model} vs {restricted.model}", statistic, df,
-        float(stats.chi2.sf(statistic, df)),
+        float(special.chdtrc(df, statistic)),
     )  # fmt: skip
 
 
@@ -100,7 +100,7 @@ def wald_test(results: SpatialPanelResults, hypothesis: str) -> TestResult:
     middle = jac @ cov_sub @ jac.T
     statistic = float(g @ np.linalg.solve(middle, g))
     df = g.size
-    return TestResult(f"Wald {known[key]}", statistic, df, float(stats.chi2.sf(statistic, df)))
+    return TestResult(f"Wald {known[key]}", statistic, df, float(special.chdtrc(df, statistic)))
 
 
 def lm_tests(
@@ -108,15 +108,16 @@ def lm_tests(
     y: str,
     x: Sequence[str],
     w: SpatialWeights,
-    entity: Hashable | None = None,
-    time: Hashable | None = None,
+    *,
+    region: Hashable | None = None,
+    year: Hashable | None = None,
     effects: Effects | None = None,
 ) -> pd.DataFrame:
     """LM-lag, LM-error and their robust versions from the fixed-effects OLS residuals.
 
     Parameters
     ----------
-    data, y, x, w, entity, time, effects
+    data, y, x, w, region, year, effects
         As for the models (same inputs as :class:`~spatial.SpatialLagPanel`).
 
     Returns
@@ -139,21 +140,19 @@ def lm_tests(
     """
     if isinstance(x, str):
         x = [x]
-    panel = spatial_panel(data, y, list(x), w, entity, time)
+    panel = spatial_panel(data, y, list(x), w, region=region, year=year)
     if effects is None:
         effects = "twoways" if panel.t > 1 else "none"
-    check_option("effects", effects, EFFECTS, SpecificationError)
+    check_option("effects", effects, EFFECTS)
     t, n = panel.t, panel.n
     mat = panel.w.matrix
+    fit = panel_ols(panel.y, panel.x, effects, names=panel.x_names)
+    xt, e = fit.design, fit.resid.ravel()
     xs = panel.x if effects != "none" else np.concatenate([np.ones((t, n, 1)), panel.x], axis=2)
-    xt = within_transform(xs, effects).reshape(t * n, -1)
-    yt = within_transform(panel.y, effects).ravel()
     wyt = within_transform(spatial_lag(mat, panel.y), effects).ravel()
-    beta, *_ = np.linalg.lstsq(xt, yt, rcond=None)
-    e = yt - xt @ beta
-    sigma2 = e @ e / (t * n)
-    we = spatial_lag(mat, e.reshape(t, n)).ravel()
-    wxb = within_transform(spatial_lag(mat, (xs @ beta)), effects).ravel()
+    sigma2 = fit.sse / (t * n)
+    we = spatial_lag(mat, fit.resid).ravel()
+    wxb = within_transform(spatial_lag(mat, (xs @ fit.coef)), effects).ravel()
     m_wxb = wxb - xt @ np.linalg.lstsq(xt, wxb, rcond=None)[0]
     t_w = t * float(mat.multiply(mat.T).sum() + mat.multiply(mat).sum())  # T tr(WW + W'W)
     j = (wxb @ m_wxb + t_w * sigma2) / sigma2
@@ -166,5 +165,5 @@ def lm_tests(
     }
     out = pd.DataFrame({"statistic": pd.Series(stats_)})
     out["df"] = 1
-    out["p_value"] = stats.chi2.sf(out["statistic"], 1)
+    out["p_value"] = special.chdtrc(1, out["statistic"])
     return out

@@ -1,30 +1,48 @@
-"""Errors and warnings raised by the spatial estimation engine.
+"""Errors and warnings raised by :mod:`spatial`.
 
-Every error derives from :class:`SpatialError` and from the matching built-in
-exception, so ``except ValueError`` keeps working in research scripts.
+:class:`SpatialError` is the root of the errors only this package raises; the
+errors shared with :mod:`coupling` (bad options, a malformed specification,
+panel problems) come from :mod:`spatial._core.errors` and are re-exported here.
+All derive from :class:`LiangyeError` and from the matching built-in, so
+``except LiangyeError`` catches everything and ``except ValueError`` keeps working.
 """
 
 from __future__ import annotations
 
+from ._core.errors import (
+    ColumnNotFoundError,
+    DuplicateObservationError,
+    InvalidOptionError,
+    LiangyeError,
+    MissingValueError,
+    PanelBalanceWarning,
+    PanelStructureError,
+    SpecificationError,
+    UnbalancedPanelError,
+)
+
 __all__ = [
     "BoundaryWarning",
     "CollinearityError",
+    "ColumnNotFoundError",
+    "DuplicateObservationError",
     "EstimationError",
     "FontNotFoundError",
+    "InvalidOptionError",
+    "LiangyeError",
+    "MissingValueError",
+    "PanelBalanceWarning",
     "PanelStructureError",
     "SpatialError",
     "SpecificationError",
+    "UnbalancedPanelError",
     "WeightsAlignmentError",
     "WeightsError",
 ]
 
 
-class SpatialError(Exception):
-    """Root of every error raised by :mod:`spatial`."""
-
-
-class SpecificationError(SpatialError, ValueError):
-    """A model option, variable list or hypothesis that is not well formed."""
+class SpatialError(LiangyeError):
+    """Root of the errors raised only by :mod:`spatial`."""
 
 
 class WeightsError(SpatialError, ValueError):
@@ -33,11 +51,7 @@ class WeightsError(SpatialError, ValueError):
 
 
 class WeightsAlignmentError(SpatialError, ValueError):
-    """The entities of the data and the ids of the weights do not match."""
-
-
-class PanelStructureError(SpatialError, ValueError):
-    """Missing values, duplicated or missing (entity, time) pairs, too few periods."""
+    """The regions of the data and the ids of the weights do not match."""
 
 
 class CollinearityError(SpatialError, ValueError):
@@ -48,9 +62,9 @@ class EstimationError(SpatialError, RuntimeError):
     """The numerical optimisation or a matrix computation failed."""
 
 
-class BoundaryWarning(UserWarning):
-    """The spatial parameter ended at (or next to) a bound of its admissible interval."""
-
-
 class FontNotFoundError(SpatialError, RuntimeError):
     """Chinese labels were asked for, but no font with Chinese glyphs is installed."""
+
+
+class BoundaryWarning(UserWarning):
+    """The spatial parameter ended at (or next to) a bound of its admissible interval."""

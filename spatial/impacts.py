@@ -15,9 +15,10 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
-from spatial._core.common import Summary, check_option
+from spatial._core.options import check_option
+from spatial._core.summary import Summary
 
 from .exceptions import SpecificationError
 from .spectral import EigenSpectrum, SeriesSpectrum
@@ -110,7 +111,7 @@ class ImpactsResults:
     def pvalues(self) -> pd.DataFrame:
         """Two-sided normal p-values of the z statistics."""
         return pd.DataFrame(
-            2.0 * stats.norm.sf(np.abs(self.zstats.to_numpy())),
+            2.0 * special.ndtr(-np.abs(self.zstats.to_numpy())),
             index=self.estimates.index,
             columns=self.estimates.columns,
         )
@@ -124,7 +125,7 @@ class ImpactsResults:
             tail = (1 - lev) / 2
             lower, upper = np.quantile(self.draws, [tail, 1 - tail], axis=0)
         else:
-            half = stats.norm.ppf(0.5 + lev / 2) * self.std_errors.to_numpy()
+            half = special.ndtri(0.5 + lev / 2) * self.std_errors.to_numpy()
             lower = self.estimates.to_numpy() - half
             upper = self.estimates.to_numpy() + half
         columns = pd.MultiIndex.from_product([EFFECTS, ["lower", "upper"]])
@@ -206,8 +207,8 @@ def compute_impacts(
     n_draws, seed, estimate, level
         Simulation settings (see :class:`ImpactsResults`).
     """
-    check_option("method", method, ("delta", "simulation"), SpecificationError)
-    check_option("estimate", estimate, ("plugin", "mean"), SpecificationError)
+    check_option("method", method, ("delta", "simulation"))
+    check_option("estimate", estimate, ("plugin", "mean"))
     beta_index = np.asarray(beta_index)
     theta_index = np.asarray(theta_index)
 

@@ -18,9 +18,9 @@ from numpy.typing import ArrayLike
 from scipy import sparse
 from scipy.sparse import linalg as sparse_linalg
 
-from spatial._core.common import check_option
+from spatial._core.options import check_option
 
-from .exceptions import EstimationError, SpecificationError
+from .exceptions import EstimationError
 from .spectral import EigenSpectrum, SeriesSpectrum
 from .weights import SpatialWeights
 
@@ -217,7 +217,7 @@ def make_logdet(
     entities and otherwise come from a power series with ``order`` terms and
     ``n_probes`` seeded Hutchinson probes.
     """
-    check_option("logdet", method, LOGDET_METHODS, SpecificationError)
+    check_option("logdet", method, LOGDET_METHODS)
     if method == "auto":
         method = "eigen" if w.n <= EIGEN_LIMIT else "lu" if w.n <= LU_LIMIT else "chebyshev"
     key = ("logdet", method, n_probes, seed, order, chebyshev_order)

@@ -18,9 +18,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from coupling import __version__
-from spatial._core.common import check_option
-
+from ._core.options import check_option
+from ._core.version import __version__
 from .covariance import (
     InverseFilter,
     covariance_from_information,
@@ -45,10 +44,11 @@ from .likelihood import (
     least_squares,
 )
 from .logdet import LogDeterminant, make_logdet
+from .ols import panel_ols
 from .panel import SpatialPanelData, spatial_panel
 from .results import SpatialPanelResults, _ImpactInputs
 from .spectral import EigenSpectrum
-from .transform import EFFECTS, Effects, absorbed_dof, spatial_lag, within_transform
+from .transform import EFFECTS, Effects, spatial_lag, within_transform
 from .weights import SpatialWeights
 
 __all__ = [
@@ -88,17 +88,18 @@ class _SpatialPanelModel:
         y: str,
         x: Sequence[str],
         w: SpatialWeights,
-        entity: Hashable | None = None,
-        time: Hashable | None = None,
+        *,
+        region: Hashable | None = None,
+        year: Hashable | None = None,
         effects: Effects | None = None,
         durbin: Sequence[str] | None = None,
     ) -> None:
         if isinstance(x, str):
             x = [x]
-        panel = spatial_panel(data, y, list(x), w, entity, time)
+        panel = spatial_panel(data, y, list(x), w, region=region, year=year)
         if effects is None:
             effects = "twoways" if panel.t > 1 else "none"
-        self.effects: Effects = check_option("effects", effects, EFFECTS, SpecificationError)
+        self.effects: Effects = check_option("effects", effects, EFFECTS)
         if panel.t == 1 and self.effects != "none":
             raise PanelStructureError(
                 f"A cross-section (one period) cannot have effects={self.effects!r}; use "
@@ -181,10 +182,10 @@ class _SpatialPanelModel:
 
     def fit(
         self,
+        *,
         bias_correction: BiasCorrection = "lee_yu",
         logdet: LogdetMethod = "auto",
-        cov: CovType = "analytic",
-        *,
+        cov_type: CovType = "analytic",
         n_probes: int = 50,
         seed: int | None = 0,
     ) -> SpatialPanelResults:
@@ -195,35 +196,32 @@ class _SpatialPanelModel:
         bias_correction : {"lee_yu", "none", "transformation"}
             ``"none"``: the direct approach (Stata xsmle's default output);
             ``"lee_yu"`` (default): the direct approach with the Lee-Yu (2010)
-            correction (``sigma2 * T/(T-1)`` for entity effects,
+            correction (``sigma2 * T/(T-1)`` for region effects,
             ``sigma2 * N/(N-1)`` for time effects, the analytic correction of all
             parameters for two-way effects); ``"transformation"``: the Lee-Yu
             orthonormal transformation approach. No effect without fixed effects.
         logdet : {"auto", "eigen", "lu", "chebyshev", "mc"}
             Log-determinant kernel (see :func:`spatial.logdet.make_logdet`).
-        cov : {"analytic", "hessian", "qml", "cluster"}
+        cov_type : {"analytic", "hessian", "qml", "cluster"}
             Analytic information matrix, numerical Hessian of the full
             log-likelihood, the quasi-ML sandwich robust to non-normal errors
             (Lee 2004; see :func:`spatial.covariance.qml_adjustment`), or (SLX
-            only) standard errors clustered by entity.
+            only) standard errors clustered by region.
         n_probes, seed : int
             Hutchinson probes and their seed for the stochastic kernels (large N).
         """
-        check_option(
-            "bias_correction", bias_correction, ("none", "lee_yu", "transformation"),
-            SpecificationError,
-        )  # fmt: skip
+        check_option("bias_correction", bias_correction, ("none", "lee_yu", "transformation"))
         allowed_cov = (
             ("analytic", "cluster") if self.kind == "ols" else ("analytic", "hessian", "qml")
         )
-        check_option("cov", cov, allowed_cov, SpecificationError)
+        check_option("cov_type", cov_type, allowed_cov)
         if self.kind == "ols":
-            return self._fit_ols(cov)
+            return self._fit_ols(cov_type)
         ld = make_logdet(self.panel.w, logdet, n_probes=n_probes, seed=seed)
         scaling = self._scaling(bias_correction)
-        if self.kind == "lag":
-            return self._fit_spatial(ld, scaling, bias_correction, cov, n_probes, seed, lag=True)
-        return self._fit_spatial(ld, scaling, bias_correction, cov, n_probes, seed, lag=False)
+        return self._fit_spatial(
+            ld, scaling, bias_correction, cov_type, n_probes, seed, lag=self.kind == "lag"
+        )
 
     def _fit_spatial(
         self,
@@ -334,45 +332,37 @@ class _SpatialPanelModel:
             sigma2_se=float(np.sqrt(full_cov[-1, -1])),
             loglik=float(best.value),
             nobs=n * t,
-            n_entities=n,
-            n_periods=t,
+            n_regions=n,
+            n_years=t,
             r2=r2,
             options=options,
             _impact_inputs=impact_inputs,
         )
 
     def _fit_ols(self, cov_type: CovType) -> SpatialPanelResults:
-        d, panel = self.design, self.panel
+        panel = self.panel
         n, t = panel.n, panel.t
-        coef = least_squares(d.z, d.y, d.names)
-        resid = d.y - d.z @ coef
-        sse = float(resid @ resid)
-        nobs, k = n * t, coef.size
-        dof = nobs - k - absorbed_dof(self.effects, n, t)
-        zz_inv = np.linalg.inv(d.z.T @ d.z)
-        if cov_type == "cluster":
-            scores = (d.z * resid[:, None]).reshape(t, n, k).sum(axis=0)  # per entity
-            meat = scores.T @ scores
-            factor = n / (n - 1) * (nobs - 1) / (nobs - k)
-            cov = factor * zz_inv @ meat @ zz_inv
-        else:
-            cov = sse / dof * zz_inv
-        sigma2_ml = sse / nobs
-        params = pd.Series(coef, index=list(d.names))
+        lag_cols = [panel.x_names.index(v) for v in self.durbin]
+        raw = np.concatenate([panel.x, spatial_lag(panel.w.matrix, panel.x[:, :, lag_cols])], 2)
+        names = (*panel.x_names, *(f"W_{v}" for v in self.durbin))
+        fit = panel_ols(panel.y, raw, self.effects, names=names,
+                        cov_type="cluster" if cov_type == "cluster" else "nonrobust")  # fmt: skip
+        nobs = n * t
+        params = pd.Series(fit.coef, index=list(fit.names))
         options = self._options("none", cov_type, True)
-        options.update(logdet="none", bounds=(np.nan, np.nan), dof=dof)
+        options.update(logdet="none", bounds=(np.nan, np.nan), dof=fit.dof)
         ld = make_logdet(panel.w, "eigen" if n <= 1_000 else "mc", n_probes=50, seed=0)
         return SpatialPanelResults(
             model=self.model_name,
             params=params,
-            cov=pd.DataFrame(cov, index=params.index, columns=params.index),
-            sigma2=sse / dof,
-            sigma2_se=float(np.sqrt(2.0 / dof) * sse / dof),
-            loglik=-0.5 * nobs * (np.log(2.0 * np.pi * sigma2_ml) + 1.0),
+            cov=pd.DataFrame(fit.cov, index=params.index, columns=params.index),
+            sigma2=fit.sse / fit.dof,
+            sigma2_se=float(np.sqrt(2.0 / fit.dof) * fit.sse / fit.dof),
+            loglik=-0.5 * nobs * (np.log(2.0 * np.pi * fit.sse / nobs) + 1.0),
             nobs=nobs,
-            n_entities=n,
-            n_periods=t,
-            r2=1.0 - sse / float(d.y @ d.y) if d.y @ d.y > 0 else 0.0,
+            n_regions=n,
+            n_years=t,
+            r2=fit.r2,
             options=options,
             _impact_inputs=self._impact_inputs(params, ld, lag=False),
         )
@@ -390,7 +380,7 @@ class _SpatialPanelModel:
         return {
             "effects": self.effects,
             "bias_correction": bias_correction if self.effects != "none" else "none",
-            "cov": cov_type,
+            "cov_type": cov_type,
             "durbin": self.durbin,
             "converged": converged,
             "w_transform": self.panel.w.transform,
@@ -404,16 +394,16 @@ class SpatialDurbinPanel(_SpatialPanelModel):
     Parameters
     ----------
     data : DataFrame
-        Long panel, one row per (entity, time); keys as columns or a
+        Long panel, one row per (region, year); keys as columns or a
         two-level index. Not modified.
     y : str
         Dependent variable.
     x : sequence of str
         Regressors.
     w : SpatialWeights
-        Weights whose ids are the entities (matched by label).
-    entity, time : hashable, optional
-        Key names (omit both for an (entity, time) MultiIndex).
+        Weights whose ids are the regions (matched by label).
+    region, year : hashable, optional
+        Key names (omit both for a (region, year) MultiIndex); keyword-only.
     effects : {"individual", "time", "twoways", "none"}, optional
         Fixed effects; default ``"twoways"``, or ``"none"`` (with an intercept)
         for a cross-section.
@@ -422,8 +412,8 @@ class SpatialDurbinPanel(_SpatialPanelModel):
 
     Examples
     --------
-    >>> res = SpatialDurbinPanel(df, y="y", x=["x1", "x2"], w=w, entity="region",
-    ...                          time="year").fit()                     # doctest: +SKIP
+    >>> res = SpatialDurbinPanel(df, y="y", x=["x1", "x2"], w=w, region="region",
+    ...                          year="year").fit()                     # doctest: +SKIP
     >>> res.impacts().estimates                                         # doctest: +SKIP
     """
 
@@ -463,7 +453,7 @@ class SpatialDurbinErrorPanel(_SpatialPanelModel):
 
 class SLXPanel(_SpatialPanelModel):
     """Spatial lag of X (SLX) model :math:`y = X\\beta + WX\\theta + \\mu + \\xi + \\varepsilon`,
-    by OLS (``cov="analytic"`` or ``"cluster"`` by entity)."""
+    by OLS (``cov_type="analytic"`` or ``"cluster"`` by region)."""
 
     model_name = "SLX"
     kind = "ols"

@@ -8,10 +8,9 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
-from spatial._core.common import Summary
-
+from ._core.summary import Summary
 from .exceptions import SpecificationError
 from .impacts import ImpactsResults, compute_impacts
 from .spectral import EigenSpectrum, SeriesSpectrum
@@ -65,7 +64,7 @@ class SpatialPanelResults:
         Error variance (bias-corrected when asked for).
     loglik : float
         Maximised log-likelihood (of the direct or the transformed likelihood).
-    nobs, n_entities, n_periods : int
+    nobs, n_regions, n_years : int
     options : mapping
         Effects, bias correction, log-determinant method, interval of the
         spatial parameter, covariance type, convergence, version...
@@ -78,8 +77,8 @@ class SpatialPanelResults:
     sigma2_se: float
     loglik: float
     nobs: int
-    n_entities: int
-    n_periods: int
+    n_regions: int
+    n_years: int
     r2: float
     options: Mapping[str, Any]
     _impact_inputs: _ImpactInputs | None = field(default=None, repr=False)
@@ -99,7 +98,7 @@ class SpatialPanelResults:
     def pvalues(self) -> pd.Series:
         """Two-sided normal p-values."""
         return pd.Series(
-            2.0 * stats.norm.sf(np.abs(self.tstats.to_numpy())),
+            2.0 * special.ndtr(-np.abs(self.tstats.to_numpy())),
             index=self.params.index,
             name="p_value",
         )
@@ -108,7 +107,7 @@ class SpatialPanelResults:
         """Normal (Wald) confidence intervals."""
         if not 0 < level < 1:
             raise SpecificationError(f"level must lie in (0, 1), got {level!r}.")
-        half = stats.norm.ppf(0.5 + level / 2) * self.std_errors
+        half = special.ndtri(0.5 + level / 2) * self.std_errors
         return pd.DataFrame({"lower": self.params - half, "upper": self.params + half})
 
     @property
@@ -142,8 +141,8 @@ class SpatialPanelResults:
     # ----------------------------------------------------------------- impacts
     def impacts(
         self,
-        method: Literal["delta", "simulation"] = "delta",
         *,
+        method: Literal["delta", "simulation"] = "delta",
         n_draws: int = 1000,
         seed: int | None = 0,
         estimate: Literal["plugin", "mean"] = "plugin",
@@ -210,26 +209,26 @@ class SpatialPanelResults:
         fit = pd.DataFrame(
             {
                 "value": [
-                    self.nobs, self.n_entities, self.n_periods, opts.get("effects"),
+                    self.nobs, self.n_regions, self.n_years, opts.get("effects"),
                     opts.get("bias_correction"), opts.get("logdet"), self.sigma2,
                     self.loglik, self.aic, self.bic, self.r2,
                 ]
             },
             index=[
-                "observations", "entities", "periods", "fixed effects", "bias correction",
+                "observations", "regions", "years", "fixed effects", "bias correction",
                 "log-determinant", "sigma2", "log-likelihood", "AIC", "BIC", "R2 (within)",
             ],
         )  # fmt: skip
         fit["value"] = fit["value"].astype(object)
         notes = (
             f"Interval of the spatial parameter: ({opts.get('bounds', ('', ''))[0]:.6g}, "
-            f"{opts.get('bounds', ('', ''))[1]:.6g}); covariance: {opts.get('cov')}; "
+            f"{opts.get('bounds', ('', ''))[1]:.6g}); covariance: {opts.get('cov_type')}; "
             f"converged: {self.converged}.",
         )
         return Summary(f"{self.model} panel model", (("Estimates", table), ("Fit", fit)), notes)
 
     def __repr__(self) -> str:
         return (
-            f"<SpatialPanelResults {self.model}: {self.n_entities} entities x "
-            f"{self.n_periods} periods, loglik {self.loglik:.4f}>"
+            f"<SpatialPanelResults {self.model}: {self.n_regions} regions x "
+            f"{self.n_years} years, loglik {self.loglik:.4f}>"
         )

@@ -6,23 +6,11 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from spatial._core.common import Summary
-
+from ._core.summary import Summary, stars
 from .exceptions import SpecificationError
 from .results import SpatialPanelResults
 
-__all__ = ["compare", "stars"]
-
-#: Significance thresholds of the stars: *** 1%, ** 5%, * 10%.
-STAR_LEVELS = ((0.01, "***"), (0.05, "**"), (0.10, "*"))
-
-
-def stars(pvalue: float) -> str:
-    """``***``, ``**``, ``*`` or ``""`` for a p-value (1%, 5%, 10%)."""
-    for level, mark in STAR_LEVELS:
-        if pvalue < level:
-            return mark
-    return ""
+__all__ = ["compare"]
 
 
 def compare(

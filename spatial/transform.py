@@ -13,9 +13,9 @@ from typing import Literal
 import numpy as np
 from scipy import sparse
 
-from spatial._core.common import check_option
+from spatial._core.options import check_option
 
-from .exceptions import PanelStructureError, SpecificationError
+from .exceptions import PanelStructureError
 
 __all__ = ["EFFECTS", "Effects", "absorbed_dof", "spatial_lag", "within_transform"]
 
@@ -51,7 +51,7 @@ def within_transform(values: np.ndarray, effects: Effects) -> np.ndarray:
     ``none``: unchanged. Equivalent to OLS on entity and/or period dummies
     (Frisch-Waugh-Lovell).
     """
-    check_option("effects", effects, EFFECTS, SpecificationError)
+    check_option("effects", effects, EFFECTS)
     arr = np.asarray(values, dtype=np.float64)
     if effects == "none":
         return arr.copy()

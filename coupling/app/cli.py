@@ -19,9 +19,10 @@ from typing import Any
 
 import pandas as pd
 
-from .. import __version__
+from spatial._core.version import __version__
+
 from ..data import IndicatorSystem
-from ..exceptions import CouplingError
+from ..exceptions import LiangyeError
 from ..model import CouplingCoordination
 
 if sys.version_info >= (3, 11):
@@ -85,7 +86,7 @@ def read_spec(path: Path) -> tuple[IndicatorSystem, dict[str, Any], dict[str, st
     keys = {k: str(spec[k]) for k in ("region", "year") if k in spec}
     try:
         system = IndicatorSystem(subsystems)
-    except CouplingError as err:
+    except LiangyeError as err:
         raise CommandError(f"malformed spec {path}: {err}") from err
     return system, dict(options), keys
 
@@ -111,7 +112,7 @@ def run_score(data: Path, spec: Path, out: Path, region: str | None, year: str |
             f"column(s) {missing} not in {data} (columns: {', '.join(map(str, frame.columns))});"
             " pass --region/--year or set region/year in the spec"
         )
-    result = CouplingCoordination(system, **options).fit(frame, region, year)
+    result = CouplingCoordination(system, **options).fit(frame, region=region, year=year)
     summary = result.summary()
     _write(
         out,
@@ -149,14 +150,14 @@ def run_sdm(args: argparse.Namespace) -> str:
     frame = _read_csv(Path(args.data))
     if not Path(args.w).is_file():
         raise CommandError(f"weights file not found: {args.w}")
-    missing = [c for c in (args.entity, args.time) if c not in frame.columns]
+    missing = [c for c in (args.region, args.year) if c not in frame.columns]
     if missing:
-        raise CommandError(f"column(s) {missing} not in {args.data}; pass --entity/--time")
-    w = read_weights(args.w, ids=list(pd.unique(frame[args.entity])))
+        raise CommandError(f"column(s) {missing} not in {args.data}; pass --region/--year")
+    w = read_weights(args.w, ids=list(pd.unique(frame[args.region])))
     if args.standardize:
         w = w.standardize("row")
     model = models[args.model](
-        frame, args.y, args.x, w, args.entity, args.time, effects=args.effects
+        frame, args.y, args.x, w, region=args.region, year=args.year, effects=args.effects
     )
     result = model.fit(bias_correction=args.bias_correction)
     text = str(result.summary())
@@ -209,12 +210,12 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--year", help="year column (default from the spec, or 'year')")
     score.add_argument("--out", type=Path, default=Path("liangye-score"), help="output folder")
     sdm = commands.add_parser("sdm", help="spatial panel model of a CSV panel")
-    sdm.add_argument("data", help="CSV with entity, time, y and x")
+    sdm.add_argument("data", help="CSV with region, year, y and x")
     sdm.add_argument("--y", required=True, help="dependent variable")
     sdm.add_argument("--x", nargs="+", required=True, help="regressors")
     sdm.add_argument("--w", required=True, help="weights file (.gal, .gwt or .csv)")
-    sdm.add_argument("--entity", default="region", help="entity column (default region)")
-    sdm.add_argument("--time", default="year", help="time column (default year)")
+    sdm.add_argument("--region", default="region", help="region column (default region)")
+    sdm.add_argument("--year", default="year", help="year column (default year)")
     sdm.add_argument(
         "--effects", default="twoways", choices=["individual", "time", "twoways", "none"]
     )
@@ -235,8 +236,6 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``liangye`` console command."""
-    from spatial.exceptions import SpatialError
-
     args = _parser().parse_args(argv)
     try:
         if args.command == "demo":
@@ -247,7 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(run_score(args.data, args.spec, args.out, args.region, args.year))
         else:
             print(run_sdm(args))
-    except (CommandError, CouplingError, SpatialError) as err:
+    except (CommandError, LiangyeError) as err:
         print(f"liangye {args.command}: error: {err}", file=sys.stderr)
         return 2
     return 0

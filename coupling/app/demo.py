@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import __version__
+from spatial._core.version import __version__
+
 from ..data import IndicatorSystem
 from ..datasets import load_provincial_panel
 from ..model import CouplingCoordination
@@ -120,10 +121,10 @@ def _spatial_model(frame: pd.DataFrame, report: Report) -> str:
     tests = []
     impacts = []
     for label, w in weights.items():
-        args = (frame, "D", x, w, "code", "year")
-        sdm = SpatialDurbinPanel(*args, effects="twoways").fit()
-        sar = SpatialLagPanel(*args, effects="twoways").fit()
-        sem = SpatialErrorPanel(*args, effects="twoways").fit()
+        sdm, sar, sem = (
+            model(frame, "D", x, w, region="code", year="year", effects="twoways").fit()
+            for model in (SpatialDurbinPanel, SpatialLagPanel, SpatialErrorPanel)
+        )
         fits[f"SDM ({label})"] = sdm
         if label == "queen + Hainan":
             fits["SAR (queen + Hainan)"], fits["SEM (queen + Hainan)"] = sar, sem
@@ -171,6 +172,8 @@ def _figures_and_esda(scores: pd.DataFrame, years: list[int], report: Report, se
     from spatial import choropleth, group_trend, lisa_map, local_moran, moran_by_year, moran_scatter
     from spatial.weights import china_provinces
 
+    from ..classify import TEN_TIER
+
     w = china_provinces("queen")
     table = scores.reset_index()
     first, last = years[0], years[-1]
@@ -178,7 +181,7 @@ def _figures_and_esda(scores: pd.DataFrame, years: list[int], report: Report, se
     report.figure(
         f"D by province, {first} and {last} (ten-tier scale; Taiwan, Hong Kong and Macao: no data)",
         choropleth(
-            table, "D", region="code", year="year", years=[first, last], bands="ten_tier", ncols=2
+            table, "D", region="code", year="year", years=[first, last], bands=TEN_TIER, ncols=2
         ),
         "map_d",
     )
@@ -206,9 +209,9 @@ def _figures_and_esda(scores: pd.DataFrame, years: list[int], report: Report, se
 def _disparity(
     result: CouplingResults, panel: pd.DataFrame, years: list[int], report: Report, seed: int
 ) -> str:
+    from spatial.geography import NBS_REGION_OF
     from spatial.weights import china_provinces
 
-    from ..datasets import NBS_REGION_OF
     from ..regional.convergence import beta_convergence, sigma_convergence
     from ..regional.dynamics import kernel_density, markov_chain
     from ..regional.inequality import dagum_gini, theil

@@ -3,7 +3,8 @@
 The panel (31 Chinese provinces plus the national total, 2000/2010-2023) covers high-tech
 manufacturing, technology-market flows, R&D inputs and public budget expenditure. It is
 compiled from the R package *techme* (Hu Huaping, MIT licence) by
-:mod:`coupling.datasets.build_techme`; see ``SOURCE.md`` in this package for provenance,
+the build script ``coupling/datasets/tools/build_techme.py`` (kept in the
+repository, not installed); see ``SOURCE.md`` in this package for provenance,
 cleaning steps and known gaps. It is not employment by industry.
 """
 
@@ -13,6 +14,8 @@ from importlib.resources import files
 
 import pandas as pd
 
+from spatial.geography.regions import NBS_REGION_OF, NBS_REGIONS, NBS_REGIONS_ZH
+
 __all__ = [
     "NBS_REGIONS",
     "NBS_REGIONS_ZH",
@@ -20,18 +23,6 @@ __all__ = [
     "describe_provincial_panel",
     "load_provincial_panel",
 ]
-
-#: The four economic regions of the National Bureau of Statistics (2011 division:
-#: East, Central, West, Northeast), by 2-digit GB/T 2260 code (column ``code``).
-NBS_REGIONS: dict[str, tuple[str, ...]] = {
-    "East": ("11", "12", "13", "31", "32", "33", "35", "37", "44", "46"),
-    "Central": ("14", "34", "36", "41", "42", "43"),
-    "West": ("15", "45", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65"),
-    "Northeast": ("21", "22", "23"),
-}
-NBS_REGIONS_ZH = {"East": "东部", "Central": "中部", "West": "西部", "Northeast": "东北"}
-#: Code -> NBS region, e.g. ``NBS_REGION_OF["46"] == "East"``.
-NBS_REGION_OF: dict[str, str] = {c: name for name, codes in NBS_REGIONS.items() for c in codes}
 
 _PANEL = "china_techme_panel.csv"
 _COLUMNS = "china_techme_columns.csv"

@@ -16,7 +16,8 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import sparse
 
-from spatial._core.common import check_option, format_items, nonfinite_cells, suggest
+from spatial._core.messages import format_items, nonfinite_cells, suggest
+from spatial._core.options import check_option
 
 from ..exceptions import (
     DegenerateIndexError,
@@ -274,7 +275,7 @@ def coagglomeration_index(
     indices :math:`\\gamma_j = (G_j / (1 - \\sum_r x_r^2) - H_j) / (1 - H_j)`,
     :math:`G_j = \\sum_r (s_{rj} - x_r)^2`.
     """
-    check_option("variant", variant, ("quality", "chen2016", "ellison_glaeser"), InvalidOptionError)
+    check_option("variant", variant, ("quality", "chen2016", "ellison_glaeser"))
     side_m, side_s = _as_list(manufacturing), _as_list(services)
     overlap = sorted(set(side_m) & set(side_s))
     if overlap:

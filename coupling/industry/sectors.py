@@ -16,7 +16,7 @@ from collections.abc import Hashable
 
 import pandas as pd
 
-from spatial._core.common import format_items
+from spatial._core.messages import format_items
 
 from ..exceptions import SpecificationError
 

@@ -4,26 +4,24 @@ The analyses of :mod:`coupling.regional.inequality`, :mod:`coupling.regional.dyn
 :mod:`coupling.regional.convergence` and :mod:`coupling.regional.obstacle` all start from a tidy
 (region, year, value) table: the ``scores`` of a :class:`~coupling.CouplingResults`,
 its ``to_frame()``, or any long table. This module turns such a table into a
-year-major array ``(T, N)`` (through :func:`coupling.data.panel_arrays`, so the
-checks and messages are those of the coupling engine), resolves region groups,
-and makes matplotlib figures without touching pyplot's global state.
+year-major array ``(T, N)`` (through the toolkit's one panel validator,
+:func:`spatial._core.panel.panel_arrays`) and resolves region groups
+(``groups={region: group}``, or a column naming each region's group).
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from os import PathLike
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
-from spatial._core.common import format_items, suggest
+from spatial._core.messages import format_items, suggest
+from spatial._core.options import Balance
+from spatial._core.panel import PanelArrays, panel_arrays, panel_keys
 
-from ..data import Balance, _keys, panel_arrays
 from ..exceptions import (
     DegenerateIndexError,
     IndicatorNotFoundError,
@@ -34,51 +32,28 @@ from ..exceptions import (
 from ..results import CouplingResults
 
 __all__ = [
-    "FrozenTables",
     "ValuePanel",
     "as_table",
     "check_finite",
     "check_nonnegative",
     "check_positive_mean",
-    "new_figure",
     "region_groups",
-    "save_figure",
     "value_panel",
-    "year_axis",
-    "years_on_axis",
 ]
 
 
 @dataclass(frozen=True)
-class ValuePanel:
-    """One value of a balanced panel as a year-major array.
+class ValuePanel(PanelArrays):
+    """One value of a balanced panel: ``values`` has shape ``(T, N)``.
 
     Attributes
     ----------
-    values : ndarray, shape (T, N)
-        ``values[t, i]`` is the value of region ``i`` in year ``t``.
-    regions, years : pandas.Index
-        Sorted labels.
     value_name : str
-        Column the values came from.
-    region_name, year_name : hashable
-        Key names for output tables.
-    dropped_regions : tuple
-        Regions removed by ``balance="drop"``.
+        Column the values came from; the other attributes are those of
+        :class:`spatial._core.panel.PanelArrays`.
     """
 
-    values: np.ndarray
-    regions: pd.Index
-    years: pd.Index
-    value_name: str
-    region_name: Hashable
-    year_name: Hashable
-    dropped_regions: tuple[Hashable, ...] = ()
-
-    def where(self, mask: np.ndarray) -> list[str]:
-        """``(region, year)`` labels of the cells where ``mask`` (shape (T, N)) is true."""
-        rows, cols = np.nonzero(mask)
-        return [f"({self.regions[c]}, {self.years[r]})" for r, c in zip(rows, cols)]
+    value_name: str = ""
 
 
 def as_table(table: pd.DataFrame | CouplingResults) -> pd.DataFrame:
@@ -113,10 +88,11 @@ def value_panel(
         values=panel.values[:, :, 0],
         regions=panel.regions,
         years=panel.years,
-        value_name=value,
+        columns=panel.columns,
         region_name=panel.region_name if panel.region_name is not None else "region",
         year_name=panel.year_name if panel.year_name is not None else "year",
         dropped_regions=panel.dropped_regions,
+        value_name=value,
     )
 
 
@@ -183,7 +159,7 @@ def region_groups(
         name: Hashable = "group"
     else:
         frame = as_table(table)
-        region_values, _, _, _ = _keys(frame, region, year)
+        region_values, _, _, _ = panel_keys(frame, region, year)
         members = pd.DataFrame({"region": region_values, "group": _column(frame, group, "group")})
         absent = members["group"].isna()
         if absent.any():
@@ -243,60 +219,3 @@ def check_positive_mean(panel: ValuePanel, what: str) -> None:
             f"{what} divides by the mean, which is zero in year(s) {format_items(years)} "
             f"(every {panel.value_name!r} is 0)."
         )
-
-
-def new_figure(width: float = 7.0, height: float = 4.5, ncols: int = 1) -> tuple[Figure, list[Any]]:
-    """A figure with ``ncols`` axes side by side, on an Agg canvas (no pyplot state)."""
-    fig = Figure(figsize=(width, height), layout="constrained")
-    FigureCanvasAgg(fig)
-    axes = fig.subplots(1, ncols, squeeze=False)
-    return fig, list(axes[0])
-
-
-def save_figure(fig: Figure, path: str | PathLike[str] | None, dpi: int = 150) -> Figure:
-    """Save ``fig`` to ``path`` when one is given; return the figure."""
-    if path is not None:
-        fig.savefig(path, dpi=dpi)
-    return fig
-
-
-class FrozenTables:
-    """Mixin for frozen dataclasses of tables: attributes return shallow copies.
-
-    With pandas copy-on-write a caller editing a returned table never changes
-    the result (the pattern of :class:`coupling.results.BootstrapResults`).
-    """
-
-    def __getattribute__(self, name: str) -> Any:
-        value = object.__getattribute__(self, name)
-        if isinstance(value, (pd.DataFrame, pd.Series)):
-            return value.copy(deep=False)
-        return value
-
-    def __repr__(self) -> str:
-        fields = getattr(self, "__dataclass_fields__", {})
-        shapes = [
-            f"{name} {value.shape[0]}x{value.shape[1]}"
-            for name in fields
-            if isinstance(value := object.__getattribute__(self, name), pd.DataFrame)
-        ]
-        return f"<{type(self).__name__}: {', '.join(shapes)}>"
-
-
-def year_axis(years: pd.Index) -> tuple[np.ndarray, list[str] | None]:
-    """x positions for years: the labels when numeric, else 0..T-1 with tick labels."""
-    if pd.api.types.is_numeric_dtype(years):
-        return years.to_numpy(dtype=np.float64), None
-    return np.arange(len(years), dtype=np.float64), [str(y) for y in years]
-
-
-def years_on_axis(ax: Any, years: pd.Index) -> np.ndarray:
-    """Put ``years`` on the x axis of ``ax`` (whole-number ticks, or the labels); return x."""
-    from matplotlib.ticker import MaxNLocator
-
-    x, labels = year_axis(years)
-    if labels is not None:
-        ax.set_xticks(x, labels)
-    elif pd.api.types.is_integer_dtype(years):
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    return x

@@ -11,10 +11,10 @@ Beta convergence
     :math:`g_{i,t} = \\ln(y_{i,t+1} / y_{i,t})`:
 
     * absolute: :math:`g_{i,t} = a + \\beta \\ln y_{i,t} + \\varepsilon_{i,t}`,
-      pooled OLS (statsmodels);
+      pooled OLS (:func:`spatial.ols.panel_ols`);
     * conditional: :math:`g_{i,t} = \\mu_i + \\lambda_t + \\beta \\ln y_{i,t}
-      + X_{i,t}\\gamma + \\varepsilon_{i,t}` with fixed effects (as dummies)
-      and optional controls;
+      + X_{i,t}\\gamma + \\varepsilon_{i,t}` with fixed effects (absorbed by
+      the within transformation of :func:`spatial.ols.panel_ols`) and optional controls;
     * spatial: with a weights matrix, the spatial Durbin panel model
       :math:`g_t = \\rho W g_t + \\beta \\ln y_t + \\theta W \\ln y_t + X_t\\gamma
       + WX_t\\delta + \\mu + \\lambda_t + \\varepsilon_t` of
@@ -44,11 +44,17 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
+from scipy import special
 
-from spatial._core.common import Summary, check_option, format_items
+from spatial._core.messages import format_items
+from spatial._core.options import check_option
+from spatial._core.results import FrozenTables
+from spatial._core.summary import Summary
+from spatial._core.version import __version__
+from spatial.exceptions import CollinearityError
+from spatial.ols import panel_ols
+from spatial.viz.figure import new_axes, save_figure, year_axis, years_on_axis
 
-from .. import __version__
 from ..data import Balance, panel_arrays
 from ..exceptions import (
     DegenerateIndexError,
@@ -58,20 +64,11 @@ from ..exceptions import (
     SpecificationError,
 )
 from ..results import CouplingResults
-from ._inputs import (
-    FrozenTables,
-    ValuePanel,
-    as_table,
-    check_nonnegative,
-    new_figure,
-    region_groups,
-    save_figure,
-    value_panel,
-    year_axis,
-    years_on_axis,
-)
+from ._inputs import ValuePanel, as_table, check_nonnegative, region_groups, value_panel
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from spatial.weights import SpatialWeights
 
 __all__ = [
@@ -127,7 +124,7 @@ class SigmaConvergenceResults(FrozenTables):
 
     def plot(self, path: str | PathLike[str] | None = None) -> Figure:
         """Coefficient of variation over time, overall and by group."""
-        fig, (ax,) = new_figure()
+        fig, (ax,) = new_axes()
         year = self.options["year_name"]
         for scope, part in self.dispersion.groupby("scope", sort=False):
             x = years_on_axis(ax, pd.Index(part[year]))
@@ -301,8 +298,8 @@ class BetaConvergenceResults(FrozenTables):
     estimates : DataFrame
         Indexed by variable (``const``, ``ln_<value>``, controls and, for the
         spatial model, ``W_`` terms and ``rho``): ``coef``, ``std_error``,
-        ``statistic`` (t for OLS, z for the SDM) and ``p_value``. Fixed-effect
-        dummies are not listed.
+        ``statistic`` (t for OLS, z for the SDM) and ``p_value``. With fixed
+        effects only the slopes are estimated (no ``const``).
     convergence : DataFrame
         One row: ``beta``, ``std_error``, ``p_value``, ``speed``,
         ``half_life`` (in periods of ``tau``).
@@ -321,7 +318,7 @@ class BetaConvergenceResults(FrozenTables):
     options : mapping
         Kind, effects, covariance, tau, controls, W transform, version.
     fit : object
-        The underlying statsmodels or :class:`spatial.SpatialPanelResults` fit.
+        The underlying :class:`spatial.ols.PanelOLS` or :class:`spatial.SpatialPanelResults` fit.
     """
 
     estimates: pd.DataFrame
@@ -400,12 +397,6 @@ def _growth_table(
     return pd.DataFrame(columns), ln_name, region_name, year_name
 
 
-def _dummies(labels: pd.Series, prefix: str) -> pd.DataFrame:
-    codes, uniques = pd.factorize(labels, sort=True)
-    eye = np.eye(len(uniques))[codes][:, 1:]  # drop the first level (a constant is kept)
-    return pd.DataFrame(eye, columns=[f"{prefix}[{u}]" for u in uniques[1:]], index=labels.index)
-
-
 def beta_convergence(
     table: pd.DataFrame | CouplingResults,
     value: str = "D",
@@ -471,9 +462,9 @@ def beta_convergence(
     Notes
     -----
     :math:`g_{i,t} = \\ln(y_{i,t+1}/y_{i,t})` is regressed on
-    :math:`\\ln y_{i,t}`; OLS fits use :class:`statsmodels.api.OLS` with
-    entity and period dummies for the fixed effects (first level dropped, the
-    constant kept), the spatial fit
+    :math:`\\ln y_{i,t}`; OLS fits use :func:`spatial.ols.panel_ols` (the
+    within estimator, equal to OLS on region and period dummies, with the
+    absorbed effects counted in the degrees of freedom), the spatial fit
     ``SpatialDurbinPanel(data, "growth", ["ln_<value>", *controls], w,
     effects=...).fit()``. Speed :math:`s = -\\ln(1 + \\beta)/\\tau`, half-life
     :math:`\\ln 2 / s` (Barro and Sala-i-Martin 1992).
@@ -491,10 +482,8 @@ def beta_convergence(
     >>> bool(-0.3 < res.beta < -0.1)
     True
     """
-    import statsmodels.api as sm
-
-    check_option("kind", kind, ("absolute", "conditional"), InvalidOptionError)
-    check_option("cov_type", cov_type, ("nonrobust", "HC1", "cluster"), InvalidOptionError)
+    check_option("kind", kind, ("absolute", "conditional"))
+    check_option("cov_type", cov_type, ("nonrobust", "HC1", "cluster"))
     controls = (controls,) if isinstance(controls, str) else tuple(controls)
     if kind == "absolute":
         if controls:
@@ -510,8 +499,7 @@ def beta_convergence(
         resolved: Effects = "none"
     else:
         resolved = effects if effects is not None else "twoways"
-        check_option("effects", resolved, ("none", "individual", "time", "twoways"),
-                     InvalidOptionError)  # fmt: skip
+        check_option("effects", resolved, ("none", "individual", "time", "twoways"))  # fmt: skip
     if not (np.isfinite(tau) and tau > 0):
         raise InvalidOptionError(f"tau must be a positive number, got {tau!r}.")
     frame = as_table(table)
@@ -526,40 +514,33 @@ def beta_convergence(
         )
     names = [ln_name, *controls]
     impacts = None
+    fit: Any
     if w is None:
-        design = sm.add_constant(data[names], has_constant="add")
-        blocks = [design]
-        if resolved in ("individual", "twoways"):
-            blocks.append(_dummies(data[region_name], str(region_name)))
-        if resolved in ("time", "twoways"):
-            blocks.append(_dummies(data[year_name], str(year_name)))
-        exog = pd.concat(blocks, axis=1)
-        rank = np.linalg.matrix_rank(exog.to_numpy())
-        if rank < exog.shape[1]:
+        panel = panel_arrays(data, ["growth", *names], region_name, year_name)
+        try:
+            fit = panel_ols(panel.values[:, :, 0], panel.values[:, :, 1:], resolved,
+                            names=tuple(names), cov_type=cov_type)  # fmt: skip
+        except CollinearityError as err:
             raise SpecificationError(
                 f"The regressors {names} are collinear with the constant or the fixed effects "
                 f"(effects={resolved!r}); a control constant within regions or periods is "
-                "absorbed. Drop it or change effects."
-            )
-        if cov_type == "cluster":
-            codes = pd.factorize(data[region_name])[0]
-            fit = sm.OLS(data["growth"], exog).fit(cov_type="cluster",
-                                                   cov_kwds={"groups": codes})  # fmt: skip
-        else:
-            fit = sm.OLS(data["growth"], exog).fit(cov_type=cov_type)
-        keep = ["const", *names]
-        estimates = pd.DataFrame({
-            "coef": fit.params[keep], "std_error": fit.bse[keep],
-            "statistic": fit.tvalues[keep], "p_value": fit.pvalues[keep],
-        })  # fmt: skip
-        r2 = float(fit.rsquared)
+                f"absorbed. Drop it or change effects. ({err})"
+            ) from err
+        se = np.sqrt(np.diag(fit.cov))
+        tvalues = fit.coef / se
+        estimates = pd.DataFrame(
+            {"coef": fit.coef, "std_error": se, "statistic": tvalues,
+             "p_value": 2.0 * special.stdtr(fit.dof, -np.abs(tvalues))},
+            index=pd.Index(fit.names),
+        )  # fmt: skip
+        r2 = fit.r2
         model = "pooled OLS" if resolved == "none" else "fixed effects OLS"
         w_transform = None
     else:
         from spatial import SpatialDurbinPanel
 
         fit = SpatialDurbinPanel(
-            data, "growth", names, w, entity=region_name, time=year_name, effects=resolved
+            data, "growth", names, w, region=region_name, year=year_name, effects=resolved
         ).fit()
         estimates = pd.DataFrame({
             "coef": fit.params, "std_error": fit.std_errors,

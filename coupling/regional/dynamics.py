@@ -45,13 +45,16 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
-from spatial._core.common import Summary, check_option, format_items, suggest
+from spatial._core.messages import format_items, suggest
+from spatial._core.options import check_option
+from spatial._core.results import FrozenTables
+from spatial._core.summary import Summary
+from spatial._core.version import __version__
+from spatial.viz.figure import new_axes, save_figure
 
-from .. import __version__
-from ..classify import TEN_TIER, Closed, tier_codes
+from ..classify import TEN_TIER, Closed, band_codes
 from ..data import Balance
 from ..exceptions import (
     DegenerateIndexError,
@@ -62,9 +65,11 @@ from ..exceptions import (
     SpecificationError,
 )
 from ..results import CouplingResults
-from ._inputs import FrozenTables, as_table, new_figure, save_figure, value_panel
+from ._inputs import as_table, value_panel
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from spatial.weights import SpatialWeights
 
 __all__ = [
@@ -153,7 +158,7 @@ class KernelDensityResults(FrozenTables):
 
     def plot(self, path: str | PathLike[str] | None = None) -> Figure:
         """One density curve per year (colour running through the years)."""
-        fig, (ax,) = new_figure()
+        fig, (ax,) = new_axes()
         year = self.bandwidths.index.name
         years = list(self.bandwidths.index)
         colours = _colours(len(years))
@@ -304,7 +309,7 @@ def kernel_density(
             "have fewer."
         )
     if isinstance(bandwidth, str):
-        check_option("bandwidth", bandwidth, ("silverman",), InvalidOptionError)
+        check_option("bandwidth", bandwidth, ("silverman",))
         widths = np.array([silverman_bandwidth(s) for s in samples])
         flat = [str(y) for y, h in zip(chosen, widths) if not h > 0]
         if flat:
@@ -438,14 +443,14 @@ def _resolve_classes(
     closed: Closed,
     tolerance: float,
 ) -> _Classes:
-    check_option("closed", closed, ("left", "right"), InvalidOptionError)
+    check_option("closed", closed, ("left", "right"))
     if isinstance(classes, str):
-        check_option("classes", classes, ("quantile", "tier"), InvalidOptionError)
+        check_option("classes", classes, ("quantile", "tier"))
         if classes == "quantile":
             if int(k) != k or k < 2:
                 raise InvalidOptionError(f"k must be an integer >= 2, got {k!r}.")
             return _quantile_classes(values, int(k), "value")
-        tiers = np.unique(tier_codes(values.ravel(), TEN_TIER.edges, closed, tolerance))
+        tiers = np.unique(band_codes(values.ravel(), TEN_TIER.edges, closed, tolerance))
         cuts = np.array([TEN_TIER.edges[t] for t in tiers[1:]], dtype=np.float64)
         return _Classes(cuts, closed, tuple(TEN_TIER.labels[t] for t in tiers))
     cuts = np.asarray(classes, dtype=np.float64).ravel()
@@ -567,19 +572,6 @@ class MarkovResults(FrozenTables):
         return Summary(f"Markov chain of {opts['value']}", tuple(tables), notes)
 
 
-def _libpysal_w(matrix: Any) -> Any:
-    """A libpysal W with ids 0..n-1 from a CSR matrix (what giddy expects)."""
-    from libpysal.weights import W
-
-    csr = matrix.tocsr()
-    neighbors, weights = {}, {}
-    for i in range(csr.shape[0]):
-        row = slice(csr.indptr[i], csr.indptr[i + 1])
-        neighbors[i] = csr.indices[row].tolist()
-        weights[i] = csr.data[row].tolist()
-    return W(neighbors, weights, id_order=list(range(csr.shape[0])), silence_warnings=True)
-
-
 def markov_chain(
     table: pd.DataFrame | CouplingResults,
     value: str = "D",
@@ -671,7 +663,7 @@ def markov_chain(
     """
     from giddy.markov import Markov, Spatial_Markov
 
-    check_option("closed", closed, ("left", "right"), InvalidOptionError)
+    check_option("closed", closed, ("left", "right"))
     if not (np.isfinite(tolerance) and tolerance >= 0):
         raise InvalidOptionError(f"tolerance must be a finite number >= 0, got {tolerance!r}.")
     panel = value_panel(table, value, region, year, balance=balance)
@@ -707,7 +699,7 @@ def markov_chain(
         lag_codes = lag_scheme.codes(lag)
         chain = Spatial_Markov(
             y.T,
-            _libpysal_w(weights.sparse),
+            weights.to_libpysal(),
             cutoffs=scheme.giddy_cutoffs(),
             lag_cutoffs=lag_scheme.giddy_cutoffs(),
             fixed=True,

@@ -39,31 +39,26 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from os import PathLike
 from types import MappingProxyType
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
-from spatial._core.common import Summary, check_option
+from spatial._core.options import check_option
+from spatial._core.results import FrozenTables
+from spatial._core.summary import Summary
+from spatial._core.version import __version__
+from spatial.viz.figure import new_axes, save_figure, years_on_axis
 
-from .. import __version__
 from ..bootstrap import percentile_interval
 from ..data import Balance
 from ..exceptions import DegenerateIndexError, InvalidOptionError, SpecificationError
 from ..results import CouplingResults
-from ._inputs import (
-    FrozenTables,
-    ValuePanel,
-    check_nonnegative,
-    check_positive_mean,
-    new_figure,
-    region_groups,
-    save_figure,
-    value_panel,
-    years_on_axis,
-)
+from ._inputs import ValuePanel, check_nonnegative, check_positive_mean, region_groups, value_panel
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "DagumArrays",
@@ -314,7 +309,7 @@ class DagumResults(FrozenTables):
         With a bootstrap the percentile band of ``G`` is shaded. Saved to
         ``path`` when given; the figure is returned either way.
         """
-        fig, (left, right) = new_figure(11.0, 4.5, ncols=2)
+        fig, (left, right) = new_axes((11.0, 4.5), ncols=2)
         comp = self.components
         x = years_on_axis(left, comp.index)
         labels = {"G": "G (overall)", "G_w": "G_w (within)", "G_nb": "G_nb (between, net)",
@@ -377,7 +372,7 @@ class TheilResults(FrozenTables):
     def plot(self, path: str | PathLike[str] | None = None) -> Figure:
         """Total, between and within parts over time, one panel per index."""
         indices = list(self.options["indices"])
-        fig, axes = new_figure(5.5 * len(indices), 4.5, ncols=len(indices))
+        fig, axes = new_axes((5.5 * len(indices), 4.5), ncols=len(indices))
         comp = self.components
         for ax, index in zip(axes, indices):
             x = years_on_axis(ax, comp.index)
@@ -640,7 +635,7 @@ def theil(
 
     chosen = tuple(indices)
     for index in chosen:
-        check_option("indices", index, ("T", "L"), InvalidOptionError)
+        check_option("indices", index, ("T", "L"))
     if not chosen or len(set(chosen)) != len(chosen):
         raise InvalidOptionError(f"indices must name 'T' and/or 'L' once each, got {indices!r}.")
     panel = value_panel(table, value, region, year, balance=balance)

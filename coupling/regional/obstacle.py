@@ -23,20 +23,23 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from os import PathLike
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from scipy.stats import rankdata
 
-from spatial._core.common import Summary, format_items
+from spatial._core.messages import format_items
+from spatial._core.results import FrozenTables
+from spatial._core.summary import Summary
+from spatial._core.version import __version__
+from spatial.viz.figure import new_axes, save_figure, years_on_axis
 
-from .. import __version__
 from ..data import panel_arrays
 from ..exceptions import InvalidOptionError, SpecificationError
 from ..results import CouplingResults
-from ._inputs import FrozenTables, new_figure, save_figure, years_on_axis
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["ObstacleResults", "obstacle_degree"]
 
@@ -110,7 +113,7 @@ class ObstacleResults(FrozenTables):
     def plot(self, path: str | PathLike[str] | None = None) -> Figure:
         """Mean obstacle degree of each subsystem over time (stacked, per cent)."""
         wide = self.mean_by_year("subsystem")
-        fig, (ax,) = new_figure()
+        fig, (ax,) = new_axes()
         x = years_on_axis(ax, pd.Index(wide.columns))
         ax.stackplot(x, *wide.to_numpy(), labels=[str(s) for s in wide.index])
         ax.set_ylim(0, 100)
@@ -245,6 +248,8 @@ def obstacle_degree(
         for name, arr in values.items():
             frame[name] = np.swapaxes(arr, 0, 1).reshape(-1)
         out = pd.DataFrame(frame)
+        from scipy.stats import rankdata  # scipy.stats loads on first use
+
         ranks = rankdata(-np.swapaxes(values["obstacle"], 0, 1), axis=-1, method="min")
         out["rank"] = pd.array(
             np.where(np.isnan(ranks), -1, ranks).reshape(-1).astype(np.int64), dtype="Int64"

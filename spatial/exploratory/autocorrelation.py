@@ -12,30 +12,27 @@ import warnings
 from collections.abc import Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from spatial._core.common import Summary, check_option, format_items, nonfinite_cells
-
-from ..exceptions import PanelStructureError, SpecificationError, WeightsAlignmentError
-from ..viz.maps import _line_axes, _new_figure, _require_columns, _save, _style, _text
+from .._core.messages import format_items
+from .._core.options import check_option, check_seed
+from .._core.panel import panel_arrays, require_columns
+from .._core.summary import Summary
+from ..exceptions import InvalidOptionError, PanelStructureError
+from ..panel import align_to_weights, check_weights
 from ..weights import SpatialWeights
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
 
 __all__ = [
     "LISA_LABELS",
     "LISA_LABELS_ZH",
     "LocalMoranResults",
     "MoranResults",
+    "aligned_values",
     "local_moran",
     "moran_by_year",
-    "moran_scatter",
 ]
 
 Standardize = Literal["row", "none"]
@@ -68,55 +65,19 @@ def _kept_random_state(seed: int | None, *, seed_numpy: bool = True) -> Iterator
         np.random.set_state(state)  # noqa: NPY002
 
 
-def _check_seed(seed: int | None) -> int | None:
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
-        raise SpecificationError(f"seed must be an int or None, got {seed!r}.")
-    return None if seed is None else int(seed)
-
-
 def _check_permutations(permutations: int, minimum: int) -> int:
     if (
         isinstance(permutations, bool)
         or not isinstance(permutations, (int, np.integer))
         or permutations < minimum
     ):
-        raise SpecificationError(
+        raise InvalidOptionError(
             f"permutations must be an integer >= {minimum}, got {permutations!r}."
         )
     return int(permutations)
 
 
-def _esda_weights(w: SpatialWeights) -> Any:
-    """The libpysal ``W`` esda expects, with the ids of ``w`` in the same order."""
-    from libpysal.weights import WSP
-
-    if not isinstance(w, SpatialWeights):
-        raise SpecificationError(
-            f"w must be a SpatialWeights, got {type(w).__name__}; convert a libpysal object "
-            "with SpatialWeights.from_libpysal(w)."
-        )
-    return WSP(w.sparse, id_order=list(w.ids)).to_W(silence_warnings=True)
-
-
-def _alignment_hint(only_data: Sequence[Hashable], w: SpatialWeights) -> str:
-    ids_text = {str(i) for i in w.ids}
-    if any(str(r) in ids_text for r in only_data):
-        return " Labels match as text: make the id types agree (e.g. all str)."
-    from ..geography import ProvinceNameError, province_codes, resolve_provinces
-
-    if set(map(str, w.ids)) <= set(province_codes()):
-        try:
-            resolve_provinces(only_data)
-        except ProvinceNameError:
-            return ""
-        return (
-            " W's ids are 2-digit province codes and the table has names: convert them with "
-            "spatial.geography.resolve_provinces(table[region])."
-        )
-    return ""
-
-
-def _panel_matrix(
+def _year_values(
     table: pd.DataFrame,
     value: Hashable,
     w: SpatialWeights,
@@ -124,81 +85,41 @@ def _panel_matrix(
     year: Hashable,
     years: Sequence[Any] | None,
 ) -> tuple[list[Any], np.ndarray]:
-    """The values as a (T, N) array, columns in the order of ``w.ids``, rows by year."""
-    _require_columns(table, [region, year, value])
-    frame = table[[region, year, value]]
+    """The values as a (T, N) array, columns in the order of ``w.ids``, rows by year.
+
+    The table goes through the toolkit's panel validator (missing values,
+    repeated or absent region-years are errors) and is aligned to W by id.
+    """
+    check_weights(w)
+    require_columns(table, [region, year, value])
     if years is not None:
         wanted = list(years)
-        absent = [y for y in wanted if y not in set(frame[year])]
+        absent = [y for y in wanted if y not in set(table[year])]
         if absent or not wanted:
-            raise SpecificationError(
+            raise InvalidOptionError(
                 f"Year(s) {format_items(absent) or '(none)'} are not in the table."
             )
-        frame = frame[frame[year].isin(wanted)]
-    try:
-        numbers = pd.to_numeric(frame[value], errors="raise").astype("float64")
-    except (TypeError, ValueError) as err:
-        raise SpecificationError(f"Column {value!r} must hold numbers: {err}") from err
-    frame = frame.copy()
-    frame[value] = numbers
-    dup = frame.duplicated([region, year], keep=False)
-    if dup.any():
-        pairs = [f"{r} {t}" for r, t in frame.loc[dup, [region, year]].itertuples(index=False)]
-        raise PanelStructureError(
-            f"{int(dup.sum())} rows repeat a (region, year) pair: {format_items(pairs)}."
-        )
-    labels = list(pd.unique(frame[region]))
-    id_set, label_set = set(w.ids), set(labels)
-    only_data = [r for r in labels if r not in id_set]
-    only_w = [i for i in w.ids if i not in label_set]
-    if only_data or only_w:
-        raise WeightsAlignmentError(
-            f"Regions in the table but not in W: {format_items(only_data) or 'none'}; in W but "
-            f"not in the table: {format_items(only_w) or 'none'}. W is matched to the data by "
-            f"id.{_alignment_hint(only_data, w)}"
-        )
-    wide = frame.pivot(index=year, columns=region, values=value)
-    wide = wide.reindex(columns=list(w.ids)).sort_index()
-    values = wide.to_numpy(dtype=np.float64)
-    pairs = nonfinite_cells(values, lambda r, c: f"{w.ids[c]} {wide.index[r]}")
-    if pairs:
-        raise PanelStructureError(
-            f"{len(pairs)} (region, year) value(s) of {value!r} are missing: "
-            f"{format_items(pairs)}. Drop those years (years=...) or fill the values."
-        )
-    flat = [wide.index[t] for t in np.flatnonzero(np.ptp(values, axis=1) == 0)]
+        table = table[table[year].isin(wanted)]
+    panel = panel_arrays(table, [str(value)], region, year)
+    values = align_to_weights(panel, w)[:, :, 0]
+    flat = [panel.years[t] for t in np.flatnonzero(np.ptp(values, axis=1) == 0)]
     if flat:
         raise PanelStructureError(
             f"{value!r} is constant across regions in year(s) {format_items(flat)}; spatial "
             "autocorrelation is undefined there."
         )
-    return list(wide.index), values
+    return list(panel.years), values
 
 
-def _series_values(values: pd.Series, w: SpatialWeights) -> np.ndarray:
-    """One value per id of ``w``, in W's order (matched by label)."""
-    repeated = values.index[values.index.duplicated()].unique().tolist()
-    if repeated:
-        raise PanelStructureError(f"values has repeated ids: {format_items(repeated)}.")
-    id_set, label_set = set(w.ids), set(values.index)
-    only_data = [r for r in values.index if r not in id_set]
-    only_w = [i for i in w.ids if i not in label_set]
-    if only_data or only_w:
-        raise WeightsAlignmentError(
-            f"Ids in values but not in W: {format_items(only_data) or 'none'}; in W but not in "
-            f"values: {format_items(only_w) or 'none'}.{_alignment_hint(only_data, w)}"
-        )
-    y = pd.to_numeric(values.reindex(list(w.ids)), errors="coerce").to_numpy(dtype=np.float64)
-    if not np.isfinite(y).all():
-        bad = [w.ids[i] for i in np.flatnonzero(~np.isfinite(y))]
-        raise PanelStructureError(f"values are missing or not numbers for {format_items(bad)}.")
+def aligned_values(values: pd.Series, w: SpatialWeights) -> np.ndarray:
+    """One value per id of ``w``, in W's order (matched by label), for a cross-section."""
+    check_weights(w)
+    frame = pd.DataFrame({"region": values.index, "year": 0, "value": values.to_numpy()})
+    panel = panel_arrays(frame, ["value"], "region", "year")
+    y = align_to_weights(panel, w)[0, :, 0]
     if np.ptp(y) == 0:
         raise PanelStructureError("values are constant; spatial autocorrelation is undefined.")
     return y
-
-
-def _stars(p: float) -> str:
-    return "***" if p <= 0.01 else "**" if p <= 0.05 else "*" if p <= 0.1 else ""
 
 
 # ---------------------------------------------------------------------- global Moran
@@ -244,51 +165,6 @@ class MoranResults:
             "Computed with esda (Moran, Geary).",
         )
         return Summary(f"Global spatial autocorrelation of {self.value}", tuple(parts), notes)
-
-    def plot(
-        self,
-        path: str | Path | None = None,
-        *,
-        language: Literal["en", "zh"] = "en",
-        significance: float = 0.05,
-        dpi: float = 150,
-    ) -> Figure:
-        """Moran's I by year: filled markers where ``p_sim <= significance``, stars above.
-
-        Stars: ``***`` p_sim <= 0.01, ``**`` <= 0.05, ``*`` <= 0.1. The dashed
-        line is E[I] = -1/(n-1).
-        """
-        from matplotlib.lines import Line2D
-
-        with _style(language):
-            years = list(self.table.index)
-            moran = self.table["I"].to_numpy()
-            pvalues = self.table["p_sim_I"].to_numpy()
-            fig = _new_figure((5.0, 3.3))
-            ax = fig.subplots()
-            ax.plot(years, moran, color="#1b6ca8", zorder=2)
-            strong = pvalues <= significance
-            for mask, face in ((strong, "#1b6ca8"), (~strong, "white")):
-                ax.scatter(np.asarray(years)[mask], moran[mask], s=28, facecolor=face,
-                           edgecolor="#1b6ca8", linewidth=1.2, zorder=3)  # fmt: skip
-            for x, y, p in zip(years, moran, pvalues):
-                ax.annotate(_stars(p), (x, y), xytext=(0, 5), textcoords="offset points",
-                            ha="center", fontsize=8)  # fmt: skip
-            ax.axhline(float(self.table["E_I"].iloc[0]), color="grey", linestyle="--", lw=0.8)
-            _line_axes(ax, language, _text(language, "moran_i"))
-            handles = [
-                Line2D([], [], marker="o", color="#1b6ca8", markerfacecolor="#1b6ca8",
-                       label=_text(language, "significant", level=significance)),
-                Line2D([], [], marker="o", color="#1b6ca8", markerfacecolor="white",
-                       label=_text(language, "not_significant", level=significance)),
-                Line2D([], [], color="grey", linestyle="--", lw=0.8,
-                       label=_text(language, "expected")),
-            ]  # fmt: skip
-            ax.legend(handles=handles, frameon=False, loc="best")
-            low, high = ax.get_ylim()
-            ax.set_ylim(low, high + 0.08 * (high - low))
-            _save(fig, path, dpi)
-        return fig
 
 
 def moran_by_year(
@@ -368,11 +244,11 @@ def moran_by_year(
     """
     import esda
 
-    check_option("standardize", standardize, ("row", "none"), SpecificationError)
+    check_option("standardize", standardize, ("row", "none"))
     permutations = _check_permutations(permutations, 0)
-    seed = _check_seed(seed)
-    wlib = _esda_weights(w)
-    labels, values = _panel_matrix(table, value, w, region, year, years)
+    seed = check_seed(seed)
+    labels, values = _year_values(table, value, w, region, year, years)
+    wlib = w.to_libpysal()
     transformation = _ESDA_TRANSFORM[standardize]
     rows = []
     for y in values:
@@ -436,7 +312,7 @@ class LocalMoranResults:
 
     def counts(self, language: Literal["en", "zh"] = "en") -> pd.DataFrame:
         """Number of regions of each LISA category, per year."""
-        check_option("language", language, ("en", "zh"), SpecificationError)
+        check_option("language", language, ("en", "zh"))
         column = "label" if language == "en" else "label_zh"
         names = LISA_LABELS if language == "en" else LISA_LABELS_ZH
         counts = self.table.groupby(self.year)[column].value_counts().unstack(fill_value=0)
@@ -528,13 +404,13 @@ def local_moran(
     import esda
     from libpysal.weights import lag_spatial
 
-    check_option("standardize", standardize, ("row", "none"), SpecificationError)
+    check_option("standardize", standardize, ("row", "none"))
     permutations = _check_permutations(permutations, 1)
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     if not 0.0 < float(significance) < 1.0:
-        raise SpecificationError(f"significance must lie in (0, 1), got {significance!r}.")
-    wlib = _esda_weights(w)
-    labels, values = _panel_matrix(table, value, w, region, year, years)
+        raise InvalidOptionError(f"significance must lie in (0, 1), got {significance!r}.")
+    labels, values = _year_values(table, value, w, region, year, years)
+    wlib = w.to_libpysal()
     transformation = _ESDA_TRANSFORM[standardize]
     island = np.isin(np.arange(w.n), [w.ids.index(i) for i in w.islands])
     if island.any():
@@ -580,103 +456,3 @@ def local_moran(
         result, str(region), str(year), str(value), float(significance), permutations, seed,
         standardize,
     )  # fmt: skip
-
-
-# ------------------------------------------------------------------- scatter plot
-def moran_scatter(
-    values: pd.Series,
-    w: SpatialWeights,
-    *,
-    ax: Axes | None = None,
-    language: Literal["en", "zh"] = "en",
-    label: str | None = None,
-    title: str | None = None,
-    path: str | Path | None = None,
-    dpi: float = 150,
-) -> Figure:
-    """Moran scatter plot: standardized values against their spatial lag.
-
-    Parameters
-    ----------
-    values : Series
-        One value per id of ``w`` (index = the ids; matched by label).
-    w : SpatialWeights
-        The weights; the plot uses their row-standardized form.
-    ax : Axes, optional
-        Draw into this axes (default: a new figure).
-    language : {"en", "zh"}
-        Labels in English or Chinese.
-    label : str, optional
-        Name of the variable on the axes (default the Series name).
-    title : str, optional
-        Default ``"Moran's I = ..."``.
-    path : str or Path, optional
-        Write the figure there.
-    dpi : float, default 150
-        Resolution of the written file.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-
-    Notes
-    -----
-    With row-standardized W the least-squares slope of ``Wz`` on ``z``
-    (through the origin) is Moran's I (esda's, ``transformation="r"``); the
-    dotted lines at zero divide the HH, LH, LL and HL quadrants.
-
-    References
-    ----------
-    Anselin, L. (1996). The Moran scatterplot as an ESDA tool to assess local
-    instability in spatial association. In Fischer, Scholten and Unwin (eds.),
-    *Spatial Analytical Perspectives on GIS*, 111-125. Taylor & Francis.
-    """
-    import esda
-    from libpysal.weights import lag_spatial
-
-    if not isinstance(values, pd.Series):
-        raise SpecificationError(
-            f"values must be a pandas Series indexed by the ids of w, got "
-            f"{type(values).__name__}; for values in W's order use pd.Series(values, "
-            "index=w.ids)."
-        )
-    wlib = _esda_weights(w)
-    y = _series_values(values, w)
-    with _style(language):
-        m = esda.Moran(y, wlib, transformation="R", permutations=0)
-        z = np.asarray(m.z)
-        lag = lag_spatial(m.w, z)
-        if ax is None:
-            fig = _new_figure((4.2, 4.0))
-            ax = fig.subplots()
-        else:
-            fig = ax.get_figure(root=True)  # type: ignore[assignment]
-        ax.scatter(z, lag, s=18, facecolor="#1b6ca8", edgecolor="white", linewidth=0.4,
-                   alpha=0.9, zorder=3)  # fmt: skip
-        x_span = float(np.abs(z).max()) * 1.15
-        y_span = max(float(np.abs(lag).max()), abs(float(m.I)) * x_span) * 1.15
-        grid = np.array([-x_span, x_span])
-        ax.plot(grid, float(m.I) * grid, color="#d7191c", lw=1.2, zorder=2)
-        ax.axhline(0, color="grey", lw=0.7, linestyle=":")
-        ax.axvline(0, color="grey", lw=0.7, linestyle=":")
-        ax.set_xlim(-x_span, x_span)
-        ax.set_ylim(-y_span, y_span)
-        quadrant_names = dict(zip(("HH", "LH", "LL", "HL"), LISA_LABELS_ZH))
-        corners = {
-            "HH": (0.97, 0.97, "right", "top"),
-            "LH": (0.03, 0.97, "left", "top"),
-            "LL": (0.03, 0.03, "left", "bottom"),
-            "HL": (0.97, 0.03, "right", "bottom"),
-        }
-        for quadrant, (x_pos, y_pos, ha, va) in corners.items():
-            text = quadrant if language == "en" else quadrant_names[quadrant]
-            ax.text(x_pos, y_pos, text, transform=ax.transAxes, ha=ha, va=va, color="#555555",
-                    fontsize=9, weight="bold" if language == "en" else "normal")  # fmt: skip
-        name = label if label is not None else str(values.name or "value")
-        ax.set_xlabel(_text(language, "standardized", label=name))
-        ax.set_ylabel(_text(language, "lag", label=name))
-        ax.set_title(title if title is not None else _text(language, "scatter_title",
-                                                           value=float(m.I)))  # fmt: skip
-        ax.spines[["top", "right"]].set_visible(False)
-        _save(fig, path, dpi)
-    return fig

@@ -1,17 +1,19 @@
-"""China's provincial units."""
+"""China's geography: the 31 provincial units, their names and the NBS regions.
 
-from .provinces import (
-    NBS_REGIONS,
-    NBS_REGIONS_ZH,
-    ProvinceNameError,
-    load_china_provinces,
-    province_codes,
-    resolve_provinces,
-)
+- :mod:`spatial.geography.provinces`: attributes and polygons of the provinces
+  (:func:`load_china_provinces`), their codes (:func:`province_codes`) and the
+  resolution of any common spelling of a name to its code (:func:`resolve_provinces`).
+- :mod:`spatial.geography.regions`: the four NBS economic regions (East, Central,
+  West, Northeast) by province code.
+"""
+
+from .provinces import ProvinceNameError, load_china_provinces, province_codes, resolve_provinces
+from .regions import NBS_REGION_OF, NBS_REGIONS, NBS_REGIONS_ZH
 
 __all__ = [
     "NBS_REGIONS",
     "NBS_REGIONS_ZH",
+    "NBS_REGION_OF",
     "ProvinceNameError",
     "load_china_provinces",
     "province_codes",

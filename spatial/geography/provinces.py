@@ -22,17 +22,14 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from coupling.datasets import NBS_REGION_OF, NBS_REGIONS, NBS_REGIONS_ZH
-from spatial._core.common import format_items
-
+from .._core.messages import format_items
 from ..exceptions import SpecificationError
+from .regions import NBS_REGION_OF, NBS_REGIONS_ZH
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
 __all__ = [
-    "NBS_REGIONS",
-    "NBS_REGIONS_ZH",
     "ProvinceNameError",
     "load_china_provinces",
     "province_codes",

@@ -16,7 +16,8 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import sparse
 
-from spatial._core.common import check_option, format_items
+from spatial._core.messages import format_items
+from spatial._core.options import check_option
 
 from ..exceptions import SpecificationError, WeightsAlignmentError, WeightsError
 from .matrix import SpatialWeights, Transform
@@ -86,7 +87,7 @@ def _distances(coordinates: ArrayLike, ids: Sequence[Hashable], great_circle: bo
 
 def _finish(matrix: np.ndarray | sparse.spmatrix, ids: Sequence[Hashable], transform: Transform,
             *, allow_islands: bool = False) -> SpatialWeights:  # fmt: skip
-    check_option("transform", transform, ("row", "none"), SpecificationError)
+    check_option("transform", transform, ("row", "none"))
     w = SpatialWeights(matrix, list(ids))
     if w.islands and not allow_islands:
         raise WeightsError(
@@ -309,7 +310,7 @@ def contiguity(
                 j = int(np.argmin(gap))
                 mat[i, j] = mat[j, i] = 1.0
         else:
-            check_option("islands", islands, ("error", "nearest"), SpecificationError)
+            check_option("islands", islands, ("error", "nearest"))
             raise WeightsError(
                 f"Units without a contiguous neighbour (islands): {format_items(alone)}. Pass "
                 "islands='nearest' or islands={island: [neighbours]}."

@@ -8,7 +8,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from spatial._core.common import check_option, format_items
+from spatial._core.messages import format_items
+from spatial._core.options import check_option
 
 from ..exceptions import SpecificationError, WeightsAlignmentError
 from ..geography import load_china_provinces, province_codes, resolve_provinces
@@ -79,7 +80,7 @@ def china_provinces(
     >>> w.n, w.n_links // 2
     (31, 69)
     """
-    check_option("kind", kind, KINDS, SpecificationError)
+    check_option("kind", kind, KINDS)
     gdf = load_china_provinces()
     codes = list(province_codes()) if provinces is None else resolve_provinces(provinces)
     outside = [c for c in codes if c not in gdf.index]

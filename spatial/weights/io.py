@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from spatial._core.common import format_items
+from spatial._core.messages import format_items
 
 from ..exceptions import SpecificationError, WeightsAlignmentError
 from .matrix import SpatialWeights, Transform
@@ -62,9 +62,8 @@ def write_weights(w: SpatialWeights, path: str | Path) -> Path:
     suffix = file.suffix.lower()
     if suffix in (".gal", ".gwt"):
         import libpysal
-        from libpysal.weights import WSP
 
-        lib_w = WSP(w.sparse, id_order=list(w.ids)).to_W(silence_warnings=True)
+        lib_w = w.to_libpysal()
         handle = libpysal.io.open(str(file), "w")
         try:
             handle.write(lib_w)

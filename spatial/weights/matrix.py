@@ -16,9 +16,10 @@ from scipy import sparse
 from scipy.sparse import csr_matrix
 from scipy.sparse import linalg as sparse_linalg
 
-from spatial._core.common import check_option, format_items
+from spatial._core.messages import format_items
+from spatial._core.options import check_option
 
-from ..exceptions import SpecificationError, WeightsAlignmentError, WeightsError
+from ..exceptions import WeightsAlignmentError, WeightsError
 
 __all__ = ["SpatialWeights"]
 
@@ -150,6 +151,13 @@ class SpatialWeights:
             return cls(w.sparse, list(w.id_order))
         raise WeightsError(f"Expected a libpysal W or Graph, got {type(w).__name__}.")
 
+    def to_libpysal(self) -> Any:
+        """This W as a libpysal ``W`` with the same ids in the same order (for esda, giddy,
+        libpysal's writers); libpysal's island warnings are silenced (see :attr:`islands`)."""
+        from libpysal.weights import WSP
+
+        return WSP(self._matrix.copy(), id_order=list(self._ids)).to_W(silence_warnings=True)
+
     # ---------------------------------------------------------------- properties
     @property
     def ids(self) -> tuple[Hashable, ...]:
@@ -229,7 +237,7 @@ class SpatialWeights:
         eigenvalues come from the similar symmetric matrix (real, fast, stable).
         Rows of islands stay zero.
         """
-        check_option("kind", kind, ("row", "none"), SpecificationError)
+        check_option("kind", kind, ("row", "none"))
         if kind == "none":
             return self
         sums = np.asarray(self._matrix.sum(axis=1)).ravel()

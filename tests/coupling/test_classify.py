@@ -17,9 +17,9 @@ from coupling.classify import (
     FOUR_STAGE,
     TEN_TIER,
     Bands,
+    band_codes,
     classify,
     relative_development,
-    tier_codes,
 )
 from coupling.exceptions import (
     DegenerateIndexError,
@@ -104,11 +104,11 @@ def test_ten_tier_chinese() -> None:
     assert classify([1.0], language="zh", closed="right").tolist() == ["优质协调"]
 
 
-def test_tier_codes_both_closures() -> None:
+def test_band_codes_both_closures() -> None:
     values = [0.0, 0.1, 0.15, 0.9, 0.95, 1.0]
-    np.testing.assert_array_equal(tier_codes(values, TEN_TIER.edges), [0, 1, 1, 9, 9, 9])
+    np.testing.assert_array_equal(band_codes(values, TEN_TIER.edges), [0, 1, 1, 9, 9, 9])
     np.testing.assert_array_equal(
-        tier_codes(values, TEN_TIER.edges, closed="right"), [0, 0, 1, 8, 9, 9]
+        band_codes(values, TEN_TIER.edges, closed="right"), [0, 0, 1, 8, 9, 9]
     )
 
 
@@ -233,7 +233,7 @@ def test_missing_value() -> None:
     with pytest.raises(InvalidOptionError, match="missing or outside the band range"):
         classify([0.5, np.nan])
     with pytest.raises(InvalidOptionError, match="missing"):
-        tier_codes(pd.Series([np.nan]), TEN_TIER.edges)
+        band_codes(pd.Series([np.nan]), TEN_TIER.edges)
 
 
 def test_unknown_scheme() -> None:
@@ -246,7 +246,7 @@ def test_bad_closure() -> None:
     with pytest.raises(InvalidOptionError, match=r"closed='both' is not supported"):
         classify([0.5], closed="both")
     with pytest.raises(InvalidOptionError, match=r"choose one of 'left', 'right'"):
-        tier_codes([0.5], TEN_TIER.edges, closed="neither")
+        band_codes([0.5], TEN_TIER.edges, closed="neither")
 
 
 def test_bad_language() -> None:

@@ -22,7 +22,7 @@ from coupling.coordination import (
     coupling_degree,
     resolve_alpha,
 )
-from coupling.exceptions import CouplingError, InvalidOptionError, SpecificationError
+from coupling.exceptions import InvalidOptionError, LiangyeError, SpecificationError
 
 # --------------------------------------------------------------------------------------
 # Independent direct formulas (written from the definitions, not from the package code)
@@ -282,7 +282,7 @@ def test_alpha_names_mismatch() -> None:
 def test_errors_are_value_errors() -> None:
     with pytest.raises(ValueError, match="sum to 1"):
         resolve_alpha([0.1, 0.1], 2)
-    with pytest.raises(CouplingError, match="sum to 1"):
+    with pytest.raises(LiangyeError, match="sum to 1"):
         resolve_alpha([0.1, 0.1], 2)
 
 

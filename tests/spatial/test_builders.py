@@ -6,7 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from spatial.exceptions import SpecificationError, WeightsAlignmentError, WeightsError
+from spatial.exceptions import (
+    InvalidOptionError,
+    SpecificationError,
+    WeightsAlignmentError,
+    WeightsError,
+)
 from spatial.geography import load_china_provinces, province_codes
 from spatial.weights import (
     china_provinces,
@@ -132,7 +137,7 @@ def test_builder_errors():
         china_provinces("economic")
     with pytest.raises(WeightsAlignmentError, match=r"71.*not among the 31"):
         china_provinces(provinces=["11", "Taiwan"])
-    with pytest.raises(SpecificationError, match="kind='grid' is not supported"):
+    with pytest.raises(InvalidOptionError, match="kind='grid' is not supported"):
         china_provinces("grid")  # type: ignore[arg-type]
 
 

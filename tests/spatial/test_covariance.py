@@ -68,9 +68,9 @@ def test_analytic_information_matches_numerical_hessian(model, error, effects):
     """Expected (analytic) and observed (numerical) information agree in a large sample."""
     w = grid_weights(20)
     data = simulated_panel(w, 10, seed=4, error=error, time_effects=effects == "twoways")
-    spec = model(data, "y", ["x1", "x2"], w, "id", "t", effects=effects)
+    spec = model(data, "y", ["x1", "x2"], w, region="id", year="t", effects=effects)
     analytic = spec.fit(bias_correction="none")
-    numeric = spec.fit(bias_correction="none", cov="hessian")
+    numeric = spec.fit(bias_correction="none", cov_type="hessian")
     np.testing.assert_allclose(numeric.params, analytic.params, rtol=0)
     # N T = 4,000: observed and expected information differ by O(1/sqrt(NT))
     np.testing.assert_allclose(numeric.std_errors, analytic.std_errors, rtol=0.06)
@@ -78,7 +78,7 @@ def test_analytic_information_matches_numerical_hessian(model, error, effects):
 
 @pytest.mark.parametrize("model", [SpatialDurbinPanel, SpatialErrorPanel])
 def test_concentrated_and_full_likelihood_share_the_optimum(cigar, cigar_w, model):
-    spec = model(cigar, "logc", ["logp", "logy"], cigar_w, "state", "year")
+    spec = model(cigar, "logc", ["logp", "logy"], cigar_w, region="state", year="year")
     res = spec.fit(bias_correction="none")
     d = spec.design
     ld = make_logdet(cigar_w, "eigen")
@@ -100,14 +100,15 @@ def test_concentrated_and_full_likelihood_share_the_optimum(cigar, cigar_w, mode
 
 def test_within_transformation_equals_explicit_dummies(cigar, cigar_w):
     """Two-way effects by demeaning = state and year dummies on the raw (lag-first) data."""
-    within = SpatialDurbinPanel(cigar, "logc", ["logp", "logy"], cigar_w, "state", "year",
-                                effects="twoways").fit(bias_correction="none")  # fmt: skip
+    within = SpatialDurbinPanel(
+        cigar, "logc", ["logp", "logy"], cigar_w, region="state", year="year", effects="twoways"
+    ).fit(bias_correction="none")
     dummies = pd.get_dummies(cigar[["state", "year"]].astype(str), drop_first=True, dtype=float)
     names = list(dummies.columns)
     data = pd.concat([cigar, dummies], axis=1)
     explicit = SpatialDurbinPanel(
-        data, "logc", ["logp", "logy", *names], cigar_w, "state", "year", effects="none",
-        durbin=["logp", "logy"],
+        data, "logc", ["logp", "logy", *names], cigar_w, region="state", year="year",
+        effects="none", durbin=["logp", "logy"],
     ).fit()  # fmt: skip
     shared = ["logp", "logy", "W_logp", "W_logy", "rho"]
     # 75 dummy columns cost some conditioning: agreement to 1e-7 absolute
@@ -118,7 +119,7 @@ def test_within_transformation_equals_explicit_dummies(cigar, cigar_w):
 
 
 def test_lee_yu_correction_moves_towards_the_transformation_approach(cigar, cigar_w):
-    spec = SpatialDurbinPanel(cigar, "logc", ["logp", "logy"], cigar_w, "state", "year")
+    spec = SpatialDurbinPanel(cigar, "logc", ["logp", "logy"], cigar_w, region="state", year="year")
     direct = spec.fit(bias_correction="none").params
     corrected = spec.fit(bias_correction="lee_yu").params
     transformed = spec.fit(bias_correction="transformation").params
@@ -164,8 +165,8 @@ def test_qml_sandwich_tracks_non_normal_errors():
             "id": np.tile(np.arange(n), t), "t": np.repeat(np.arange(t), n),
             "y": y.ravel(), "x1": x[..., 0].ravel(), "x2": x[..., 1].ravel(),
         })  # fmt: skip
-        model = SpatialLagPanel(frame, "y", ["x1", "x2"], w, "id", "t", effects="none")
-        fit, qml = model.fit(), model.fit(cov="qml")
+        model = SpatialLagPanel(frame, "y", ["x1", "x2"], w, region="id", year="t", effects="none")
+        fit, qml = model.fit(), model.fit(cov_type="qml")
         estimates.append([*fit.params, fit.sigma2])
         analytic.append([*fit.std_errors, fit.sigma2_se])
         robust.append([*qml.std_errors, qml.sigma2_se])
@@ -183,10 +184,10 @@ def test_qml_equals_analytic_without_excess_moments(cigar, cigar_w):
 
     info = np.diag([4.0, 9.0, 16.0])
     np.testing.assert_allclose(sandwich(info, np.zeros((3, 3))), np.diag([1 / 4, 1 / 9, 1 / 16]))
-    res = SpatialDurbinPanel(cigar, "logc", ["logp", "logy"], cigar_w, "state", "year")
-    qml = res.fit(cov="qml")
-    assert qml.options["cov"] == "qml"
+    res = SpatialDurbinPanel(cigar, "logc", ["logp", "logy"], cigar_w, region="state", year="year")
+    qml = res.fit(cov_type="qml")
+    assert qml.options["cov_type"] == "qml"
     # the cigarette residuals are close to normal: robust and ML SEs within 15%
     np.testing.assert_allclose(qml.std_errors, res.fit().std_errors, rtol=0.15)
-    sem = SpatialErrorPanel(cigar, "logc", ["logp", "logy"], cigar_w, "state", "year")
-    np.testing.assert_allclose(sem.fit(cov="qml").std_errors, sem.fit().std_errors, rtol=0.15)
+    sem = SpatialErrorPanel(cigar, "logc", ["logp", "logy"], cigar_w, region="state", year="year")
+    np.testing.assert_allclose(sem.fit(cov_type="qml").std_errors, sem.fit().std_errors, rtol=0.15)

@@ -23,12 +23,13 @@ from .test_reference import REFERENCE
 
 @pytest.fixture(scope="module")
 def fits(cigar, cigar_w):
-    args = (cigar, "logc", ["logp", "logy"], cigar_w, "state", "year")
+    args = (cigar, "logc", ["logp", "logy"], cigar_w)
+    keys = {"region": "state", "year": "year"}
     return {
-        "SDM": SpatialDurbinPanel(*args).fit(),
-        "SAR": SpatialLagPanel(*args).fit(),
-        "SEM": SpatialErrorPanel(*args).fit(),
-        "SLX": SLXPanel(*args).fit(),
+        "SDM": SpatialDurbinPanel(*args, **keys).fit(),
+        "SAR": SpatialLagPanel(*args, **keys).fit(),
+        "SEM": SpatialErrorPanel(*args, **keys).fit(),
+        "SLX": SLXPanel(*args, **keys).fit(),
     }
 
 
@@ -44,12 +45,14 @@ def test_lr_tests(fits):
 
 
 def test_lr_refuses_incomparable_models(cigar, cigar_w, fits):
-    other = SpatialLagPanel(cigar, "logc", ["logp", "logy"], cigar_w, "state", "year",
+    other = SpatialLagPanel(cigar, "logc", ["logp", "logy"], cigar_w, region="state", year="year",
                             effects="individual").fit()  # fmt: skip
     with pytest.raises(SpecificationError, match="differ in effects"):
         fits["SDM"].lr_test(other)
     half = cigar[cigar["year"] < 80]
-    small = SpatialLagPanel(half, "logc", ["logp", "logy"], cigar_w, "state", "year").fit()
+    small = SpatialLagPanel(
+        half, "logc", ["logp", "logy"], cigar_w, region="state", year="year"
+    ).fit()
     with pytest.raises(SpecificationError, match="differ in nobs"):
         fits["SDM"].lr_test(small)
 
@@ -93,7 +96,7 @@ def test_lm_tests_match_spreg_on_a_cross_section():
     mat = sparse.csr_matrix((np.ones(len(links)), (links["id"] - 1, links["neighbor"] - 1)),
                             shape=(49, 49))  # fmt: skip
     w = SpatialWeights.from_sparse(mat, ids=data["POLYID"].tolist()).standardize("row")
-    ours = lm_tests(data, "CRIME", ["INC", "HOVAL"], w, "POLYID", "period")
+    ours = lm_tests(data, "CRIME", ["INC", "HOVAL"], w, region="POLYID", year="period")
     lib_w = WSP(w.sparse).to_W()
     ols = spreg.OLS(data[["CRIME"]].to_numpy(), data[["INC", "HOVAL"]].to_numpy(), w=lib_w,
                     spat_diag=True)  # fmt: skip
@@ -106,7 +109,7 @@ def test_lm_tests_match_spreg_on_a_cross_section():
 
 def test_panel_lm_tests_against_dense_kronecker_algebra(cigar, cigar_w):
     """Panel LM statistics written with explicit I_T (x) W matrices (Elhorst 2014, 3.5)."""
-    ours = lm_tests(cigar, "logc", ["logp", "logy"], cigar_w, "state", "year",
+    ours = lm_tests(cigar, "logc", ["logp", "logy"], cigar_w, region="state", year="year",
                     effects="individual")  # fmt: skip
     frame = cigar.sort_values(["year", "state"])
     t, n = 30, 46

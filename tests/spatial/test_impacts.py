@@ -7,14 +7,16 @@ import pandas as pd
 import pytest
 
 from spatial import SLXPanel, SpatialDurbinErrorPanel, SpatialDurbinPanel, SpatialWeights
-from spatial.exceptions import SpecificationError
+from spatial.exceptions import InvalidOptionError, SpecificationError
 from spatial.impacts import compute_impacts
 from spatial.spectral import EigenSpectrum, SeriesSpectrum
 
 
 @pytest.fixture(scope="module")
 def sdm(cigar, cigar_w):
-    return SpatialDurbinPanel(cigar, "logc", ["logp", "logy"], cigar_w, "state", "year").fit()
+    return SpatialDurbinPanel(
+        cigar, "logc", ["logp", "logy"], cigar_w, region="state", year="year"
+    ).fit()
 
 
 def _dense_effects(w: SpatialWeights, rho: float, beta: float, theta: float) -> np.ndarray:
@@ -78,11 +80,11 @@ def test_delta_method_gradient_against_finite_differences(sdm):
 
 
 def test_simulation_is_seeded_and_reports_plugin_or_mean(sdm):
-    one = sdm.impacts("simulation", n_draws=3000, seed=5)
-    two = sdm.impacts("simulation", n_draws=3000, seed=5)
+    one = sdm.impacts(method="simulation", n_draws=3000, seed=5)
+    two = sdm.impacts(method="simulation", n_draws=3000, seed=5)
     pd.testing.assert_frame_equal(one.std_errors, two.std_errors)
     pd.testing.assert_frame_equal(one.estimates, sdm.impacts().estimates)
-    mean = sdm.impacts("simulation", n_draws=3000, seed=5, estimate="mean")
+    mean = sdm.impacts(method="simulation", n_draws=3000, seed=5, estimate="mean")
     assert one.draws is not None
     np.testing.assert_allclose(mean.estimates.to_numpy(), one.draws.mean(axis=0), rtol=1e-12)
     assert one.n_discarded == 0 and one.draws.shape == (3000, 2, 3)
@@ -106,13 +108,13 @@ def test_results_tables(sdm):
     assert "Direct effects" in text and "method=delta" in text
     with pytest.raises(SpecificationError, match="level must lie"):
         imp.conf_int(1.5)
-    with pytest.raises(SpecificationError, match="method='bootstrap' is not supported"):
-        sdm.impacts("bootstrap")  # type: ignore[arg-type]
+    with pytest.raises(InvalidOptionError, match="method='bootstrap' is not supported"):
+        sdm.impacts(method="bootstrap")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("model", [SLXPanel, SpatialDurbinErrorPanel])
 def test_models_without_a_lag_of_y_have_coefficients_as_effects(cigar, cigar_w, model):
-    res = model(cigar, "logc", ["logp", "logy"], cigar_w, "state", "year").fit()
+    res = model(cigar, "logc", ["logp", "logy"], cigar_w, region="state", year="year").fit()
     imp = res.impacts()
     for var in ("logp", "logy"):
         assert imp.estimates.loc[var, "direct"] == pytest.approx(res.params[var], rel=1e-12)

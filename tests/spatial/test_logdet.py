@@ -7,7 +7,7 @@ import pytest
 from scipy import sparse
 
 from spatial import SpatialWeights
-from spatial.exceptions import SpecificationError
+from spatial.exceptions import InvalidOptionError
 from spatial.logdet import chebyshev_traces, logdet_chebyshev, logdet_lu, make_logdet
 from spatial.spectral import SeriesSpectrum
 
@@ -78,5 +78,5 @@ def test_auto_choice_and_mc_interval(cigar_w):
     # |rho| < 1 / spectral radius (= 1 for a row-standardized W)
     assert mc.bounds[0] == pytest.approx(-1.0) and mc.bounds[1] == pytest.approx(1.0)
     assert make_logdet(cigar_w, "eigen").bounds[0] < -1.0
-    with pytest.raises(SpecificationError, match="logdet='qr' is not supported"):
+    with pytest.raises(InvalidOptionError, match="logdet='qr' is not supported"):
         make_logdet(cigar_w, "qr")  # type: ignore[arg-type]

@@ -23,7 +23,7 @@ from spatial.spectral import EigenSpectrum
 from tests.spatial.conftest import lattice_w, simulate_sdm
 
 X = ["logp", "logy"]
-KEYS = {"entity": "state", "time": "year"}
+KEYS = {"region": "state", "year": "year"}
 MODELS = [SpatialDurbinPanel, SpatialLagPanel, SpatialErrorPanel, SpatialDurbinErrorPanel, SLXPanel]
 SPATIAL = ("rho", "lambda")
 
@@ -171,7 +171,7 @@ def test_direct_impact_equals_dense_inverse(
 def test_direct_plus_indirect_is_total(
     cigar_fits: dict[str, SpatialPanelResults], name: str, method: str
 ) -> None:
-    impacts = cigar_fits[name].impacts(method)  # type: ignore[arg-type]
+    impacts = cigar_fits[name].impacts(method=method)  # type: ignore[arg-type]
     e = impacts.estimates
     np.testing.assert_allclose(e["direct"] + e["indirect"], e["total"], rtol=1e-12, atol=1e-15)
     if impacts.draws is not None:
@@ -217,13 +217,13 @@ def test_simulated_impacts_are_reproducible_and_match_the_delta_method(
     cigar_fits: dict[str, SpatialPanelResults],
 ) -> None:
     result = cigar_fits["SpatialDurbinPanel"]
-    first = result.impacts("simulation", n_draws=20_000, seed=123)
-    again = result.impacts("simulation", n_draws=20_000, seed=123)
-    other = result.impacts("simulation", n_draws=20_000, seed=124)
+    first = result.impacts(method="simulation", n_draws=20_000, seed=123)
+    again = result.impacts(method="simulation", n_draws=20_000, seed=123)
+    other = result.impacts(method="simulation", n_draws=20_000, seed=124)
     pd.testing.assert_frame_equal(first.std_errors, again.std_errors)
     np.testing.assert_array_equal(first.draws, again.draws)
     assert not np.array_equal(first.draws, other.draws)
-    delta = result.impacts("delta")
+    delta = result.impacts(method="delta")
     # plug-in point estimates are the delta-method ones
     pd.testing.assert_frame_equal(first.estimates, delta.estimates)
     ratio = first.std_errors / delta.std_errors
@@ -232,7 +232,7 @@ def test_simulated_impacts_are_reproducible_and_match_the_delta_method(
     assert first.n_discarded == 0
     assert first.draws.shape == (20_000, 2, 3)
     # the draws' mean is close to the plug-in estimate
-    mean = result.impacts("simulation", n_draws=20_000, seed=123, estimate="mean")
+    mean = result.impacts(method="simulation", n_draws=20_000, seed=123, estimate="mean")
     np.testing.assert_allclose(mean.estimates, first.estimates, atol=0.01)
 
 
@@ -240,7 +240,7 @@ def test_simulated_impacts_discard_draws_outside_the_interval(
     cigar_w: SpatialWeights, cigar_fits: dict[str, SpatialPanelResults]
 ) -> None:
     result = cigar_fits["SpatialDurbinPanel"]
-    assert result.impacts("simulation", n_draws=500, seed=0).n_discarded == 0
+    assert result.impacts(method="simulation", n_draws=500, seed=0).n_discarded == 0
     spectrum = EigenSpectrum.from_weights(cigar_w)
     bounds = cigar_w.rho_bounds()
     names = ("logp", "logy")
@@ -268,7 +268,7 @@ def test_impacts_on_simulated_lattice_recover_the_truth() -> None:
     w = lattice_w(7)
     rho, beta, theta = 0.4, (1.0, -0.5), (0.5, 0.3)
     data = simulate_sdm(w, 40, rho, beta, theta, seed=99)
-    result = SpatialDurbinPanel(data, "y", ["x1", "x2"], w, entity="id", time="t").fit()
+    result = SpatialDurbinPanel(data, "y", ["x1", "x2"], w, region="id", year="t").fit()
     totals = result.impacts().estimates["total"].to_numpy()
     truth = (np.array(beta) + np.array(theta)) / (1 - rho)
     se = result.impacts().std_errors["total"].to_numpy()

@@ -30,7 +30,7 @@ def replicate(
     errors: dict[str, list[np.ndarray]] = {c: [] for c in corrections}
     for seed in seeds:
         data = simulate_sdm(w, T, RHO, BETA, THETA, seed=seed, effects="twoways")
-        model = SpatialDurbinPanel(data, "y", ["x1", "x2"], w, entity="id", time="t")
+        model = SpatialDurbinPanel(data, "y", ["x1", "x2"], w, region="id", year="t")
         for correction in corrections:
             result = model.fit(bias_correction=correction)  # type: ignore[arg-type]
             assert result.converged

@@ -18,6 +18,9 @@ from spatial import (
 )
 from spatial.exceptions import (
     CollinearityError,
+    ColumnNotFoundError,
+    InvalidOptionError,
+    MissingValueError,
     PanelStructureError,
     SpecificationError,
     WeightsAlignmentError,
@@ -27,7 +30,7 @@ from spatial.panel import spatial_panel
 from spatial.transform import absorbed_dof, spatial_lag, within_transform
 
 X = ["logp", "logy"]
-KEYS = {"entity": "state", "time": "year"}
+KEYS = {"region": "state", "year": "year"}
 
 # The estimators maximise the concentrated log-likelihood over rho; near its maximum that
 # function is flat to rounding (changes of rho below ~1e-8 move it by less than 1e-12), so a
@@ -90,15 +93,15 @@ def test_panel_follows_w_order_and_places_values_by_label(
     order = list(np.random.default_rng(5).permutation(np.asarray(cigar_w.ids)))
     moved = cigar_w.reorder(order)
     panel = spatial_panel(cigar.sample(frac=1.0, random_state=3), "logc", X, moved, **KEYS)
-    assert list(panel.entities) == order
-    assert panel.entities.name == "state" and panel.times.name == "year"
-    assert list(panel.times) == sorted(cigar["year"].unique())
+    assert list(panel.regions) == order
+    assert panel.regions.name == "state" and panel.years.name == "year"
+    assert list(panel.years) == sorted(cigar["year"].unique())
     assert panel.y.shape == (30, 46) and panel.x.shape == (30, 46, 2)
     assert (panel.n, panel.t) == (46, 30)
     assert panel.w.ids == moved.ids
     lookup = cigar.set_index(["state", "year"])
     for t, i in [(0, 0), (7, 13), (29, 45)]:
-        row = lookup.loc[(panel.entities[i], panel.times[t])]
+        row = lookup.loc[(panel.regions[i], panel.years[t])]
         assert panel.y[t, i] == row["logc"]
         np.testing.assert_array_equal(panel.x[t, i], row[X].to_numpy(dtype=float))
 
@@ -109,7 +112,7 @@ def test_multiindex_input_equals_column_input(
     indexed = cigar.set_index(["state", "year"])
     assert_same_fit(sdm(indexed, cigar_w), cigar_sdm, rtol=1e-10)
     # naming the levels explicitly works too
-    named = SpatialDurbinPanel(indexed, "logc", X, cigar_w, entity="state", time="year").fit()
+    named = SpatialDurbinPanel(indexed, "logc", X, cigar_w, region="state", year="year").fit()
     assert_same_fit(named, cigar_sdm, rtol=1e-10)
 
 
@@ -118,7 +121,7 @@ def test_callers_dataframe_is_unchanged(cigar: pd.DataFrame, cigar_w: SpatialWei
     before = data.copy(deep=True)
     result = SpatialDurbinPanel(data, "logc", X, cigar_w, **KEYS).fit()
     result.impacts()
-    SLXPanel(data, "logc", X, cigar_w, **KEYS).fit(cov="cluster")
+    SLXPanel(data, "logc", X, cigar_w, **KEYS).fit(cov_type="cluster")
     pd.testing.assert_frame_equal(data, before)
     indexed = cigar.set_index(["state", "year"])
     indexed_before = indexed.copy(deep=True)
@@ -204,7 +207,7 @@ def test_unbalanced_panel_names_the_missing_pair(
 ) -> None:
     gap = cigar[~((cigar["state"] == 5) & (cigar["year"] == 70))]
     with pytest.raises(
-        PanelStructureError, match=re.escape("unbalanced: 1 (entity, time) pair(s) are missing")
+        PanelStructureError, match=re.escape("unbalanced: 1 region-year(s) are missing")
     ) as info:
         SpatialDurbinPanel(gap, "logc", X, cigar_w, **KEYS)
     assert "(5, 70)" in str(info.value)
@@ -238,7 +241,7 @@ def test_infinite_dependent_variable(cigar: pd.DataFrame, cigar_w: SpatialWeight
 def test_non_numeric_column(cigar: pd.DataFrame, cigar_w: SpatialWeights) -> None:
     data = cigar.assign(region=np.where(cigar["state"] < 20, "east", "west"))
     with pytest.raises(
-        PanelStructureError, match=re.escape("Column(s) ['region'] are not numeric")
+        MissingValueError, match=re.escape("'region': 1380 cell(s), e.g. 'east' at (1, 63)")
     ):
         SpatialDurbinPanel(data, "logc", ["logp", "region"], cigar_w, **KEYS)
 
@@ -247,7 +250,7 @@ def test_entities_and_w_ids_that_do_not_match(cigar: pd.DataFrame, cigar_w: Spat
     data = cigar.assign(state=cigar["state"].replace({1: 99}))
     with pytest.raises(
         WeightsAlignmentError,
-        match=re.escape("in the data but not in W: 99; in W but not in the data: 1."),
+        match=re.escape("in the data but not in W: 99; in W but not in the data: 1 (data: 46"),
     ):
         SpatialDurbinPanel(data, "logc", X, cigar_w, **KEYS)
 
@@ -271,21 +274,21 @@ def test_w_with_an_island(cigar: pd.DataFrame, cigar_w: SpatialWeights) -> None:
 
 def test_unknown_column_suggests_a_name(cigar: pd.DataFrame, cigar_w: SpatialWeights) -> None:
     with pytest.raises(
-        SpecificationError, match=re.escape("['logpp'] are not in the data. Did you mean 'logp'")
+        ColumnNotFoundError, match=re.escape("['logpp'] are not in the data. Did you mean 'logp'")
     ):
         SpatialDurbinPanel(cigar, "logc", ["logpp", "logy"], cigar_w, **KEYS)
 
 
 def test_unknown_key_suggests_a_name(cigar: pd.DataFrame, cigar_w: SpatialWeights) -> None:
-    with pytest.raises(SpecificationError, match=r"'states' is neither a column.*Did you mean"):
-        SpatialDurbinPanel(cigar, "logc", X, cigar_w, entity="states", time="year")
+    with pytest.raises(ColumnNotFoundError, match=r"'states' is neither a column.*Did you mean"):
+        SpatialDurbinPanel(cigar, "logc", X, cigar_w, region="states", year="year")
 
 
 def test_keys_must_be_given_for_a_flat_frame(cigar: pd.DataFrame, cigar_w: SpatialWeights) -> None:
-    with pytest.raises(SpecificationError, match="Name the entity and time columns"):
+    with pytest.raises(SpecificationError, match="Name the region and year columns"):
         SpatialDurbinPanel(cigar, "logc", X, cigar_w)
-    with pytest.raises(SpecificationError, match="Give both entity and time"):
-        SpatialDurbinPanel(cigar, "logc", X, cigar_w, entity="state")
+    with pytest.raises(SpecificationError, match="Give both region and year"):
+        SpatialDurbinPanel(cigar, "logc", X, cigar_w, region="state")
 
 
 def test_variable_lists(cigar: pd.DataFrame, cigar_w: SpatialWeights) -> None:
@@ -328,7 +331,7 @@ def test_within_transform_needs_two_periods_and_two_entities() -> None:
         within_transform(np.ones((1, 4)), "individual")
     with pytest.raises(PanelStructureError, match="needs at least 2 entities"):
         within_transform(np.ones((4, 1)), "twoways")
-    with pytest.raises(SpecificationError, match="effects='entity' is not supported"):
+    with pytest.raises(InvalidOptionError, match="effects='entity' is not supported"):
         within_transform(np.ones((3, 3)), "entity")  # type: ignore[arg-type]
 
 
@@ -351,7 +354,7 @@ def test_durbin_on_a_lag_model(cigar: pd.DataFrame, cigar_w: SpatialWeights) -> 
 
 def test_unknown_effects(cigar: pd.DataFrame, cigar_w: SpatialWeights) -> None:
     with pytest.raises(
-        SpecificationError,
+        InvalidOptionError,
         match=re.escape(
             "effects='fixed' is not supported; choose one of "
             "'individual', 'time', 'twoways', 'none'"
@@ -365,7 +368,7 @@ def test_unknown_effects(cigar: pd.DataFrame, cigar_w: SpatialWeights) -> None:
     [
         ("bias_correction", "leeyu", "'none', 'lee_yu', 'transformation'"),
         ("logdet", "cholesky", "'auto', 'eigen', 'lu', 'chebyshev', 'mc'"),
-        ("cov", "robust", "'analytic', 'hessian'"),
+        ("cov_type", "robust", "'analytic', 'hessian'"),
     ],
 )
 def test_unknown_fit_options(
@@ -373,7 +376,7 @@ def test_unknown_fit_options(
 ) -> None:
     model = SpatialDurbinPanel(cigar, "logc", X, cigar_w, **KEYS)
     with pytest.raises(
-        SpecificationError,
+        InvalidOptionError,
         match=re.escape(f"{option}={value!r} is not supported; choose one of {allowed}"),
     ):
         model.fit(**{option: value})
@@ -382,10 +385,10 @@ def test_unknown_fit_options(
 def test_slx_covariance_options(cigar: pd.DataFrame, cigar_w: SpatialWeights) -> None:
     model = SLXPanel(cigar, "logc", X, cigar_w, **KEYS)
     with pytest.raises(
-        SpecificationError,
-        match=re.escape("cov='hessian' is not supported; choose one of 'analytic', 'cluster'"),
+        InvalidOptionError,
+        match=re.escape("cov_type='hessian' is not supported; choose one of 'analytic', 'cluster'"),
     ):
-        model.fit(cov="hessian")
+        model.fit(cov_type="hessian")
 
 
 @pytest.mark.parametrize("bad", ["w_as_array", "w_as_frame"])

@@ -58,7 +58,7 @@ R_NAMES = {"(Intercept)": "const", "lag.INC": "W_INC", "lag.HOVAL": "W_HOVAL"}
 def test_columbus_cross_section_matches_spatialreg(columbus, key, model, spatial):
     data, w = columbus
     ref = _load("columbus_sdm_R.json")[key]
-    res = model(data, "CRIME", ["INC", "HOVAL"], w, entity="POLYID", time="period").fit()
+    res = model(data, "CRIME", ["INC", "HOVAL"], w, region="POLYID", year="period").fit()
     assert res.options["effects"] == "none"
     estimate = ref["coefficients"]["estimate"]
     std_error = ref["coefficients"]["std_error"]
@@ -77,7 +77,9 @@ def test_columbus_published_spatialreg_example(columbus):
     """spatialreg's lagsarlm example (published): rho 0.42634, INC -0.914223,
     HOVAL -0.293738, logLik -181.3935."""
     data, w = columbus
-    res = SpatialDurbinPanel(data, "CRIME", ["INC", "HOVAL"], w, "POLYID", "period").fit()
+    res = SpatialDurbinPanel(
+        data, "CRIME", ["INC", "HOVAL"], w, region="POLYID", year="period"
+    ).fit()
     assert res.params["rho"] == pytest.approx(0.42634, abs=5e-6)
     assert res.params["INC"] == pytest.approx(-0.914223, abs=5e-7)
     assert res.params["HOVAL"] == pytest.approx(-0.293738, abs=5e-7)
@@ -87,7 +89,9 @@ def test_columbus_published_spatialreg_example(columbus):
 def test_columbus_impacts_match_spatialreg_exact(columbus):
     data, w = columbus
     ref = _load("columbus_sdm_R.json")["SDM"]["impacts"]["exact"]
-    res = SpatialDurbinPanel(data, "CRIME", ["INC", "HOVAL"], w, "POLYID", "period").fit()
+    res = SpatialDurbinPanel(
+        data, "CRIME", ["INC", "HOVAL"], w, region="POLYID", year="period"
+    ).fit()
     est = res.impacts().estimates
     for effect in ("direct", "indirect", "total"):
         for var in ("INC", "HOVAL"):
@@ -99,8 +103,10 @@ def test_columbus_lr_test_of_rho_matches_spatialreg(columbus):
 
     data, w = columbus
     ref = _load("columbus_sdm_R.json")["SDM"]["LR_test_rho_0"]
-    sdm = SpatialDurbinPanel(data, "CRIME", ["INC", "HOVAL"], w, "POLYID", "period").fit()
-    slx = SLXPanel(data, "CRIME", ["INC", "HOVAL"], w, "POLYID", "period").fit()
+    sdm = SpatialDurbinPanel(
+        data, "CRIME", ["INC", "HOVAL"], w, region="POLYID", year="period"
+    ).fit()
+    slx = SLXPanel(data, "CRIME", ["INC", "HOVAL"], w, region="POLYID", year="period").fit()
     test = sdm.lr_test(slx)
     assert test.statistic == pytest.approx(ref["statistic"], rel=1e-8)
     assert test.df == ref["df"] == 1
@@ -112,7 +118,7 @@ def test_columbus_lr_test_of_rho_matches_spatialreg(columbus):
 )
 def test_cigarette_entity_effects_match_spatialreg(cigar, cigar_w, key, model):
     ref = _load("cigarette_panel_R.json")["models"]["individual"][key]
-    res = model(cigar, "logc", ["logp", "logy"], cigar_w, "state", "year",
+    res = model(cigar, "logc", ["logp", "logy"], cigar_w, region="state", year="year",
                 effects="individual").fit(bias_correction="none")  # fmt: skip
     spatial = "lambda" if key == "SEM" else "rho"
     for r_name, value in ref["coefficients"]["estimate"].items():
@@ -130,7 +136,7 @@ def test_sdpdmod_vignette_sar_at_its_grid_value(cigar, cigar_w):
     """SDPDmod vignette (published), SAR with entity effects, no correction, rho = 0.297576:
     logp -0.5320053 (se 0.0254445), logy -0.0007088 (se 0.0152139), sigma2 0.006667779,
     se(rho) 0.028444; printed to 7 significant digits."""
-    model = SpatialLagPanel(cigar, "logc", ["logp", "logy"], cigar_w, "state", "year",
+    model = SpatialLagPanel(cigar, "logc", ["logp", "logy"], cigar_w, region="state", year="year",
                             effects="individual")  # fmt: skip
     design = model.design
     rho = 0.297576
@@ -158,7 +164,7 @@ def test_cigarette_lag_first_effects_match_spatialreg_dummies(cigar, cigar_w, ke
     (``cigarette_dummies.R``): the lag-first estimator the within transformation reproduces."""
     ref = _load("cigarette_dummies_R.json")
     fit = _find_fit(ref, effects, key)
-    res = model(cigar, "logc", ["logp", "logy"], cigar_w, "state", "year",
+    res = model(cigar, "logc", ["logp", "logy"], cigar_w, region="state", year="year",
                 effects=effects).fit(bias_correction="none")  # fmt: skip
     spatial = "lambda" if key == "SEM" else "rho"
     # spatialreg's optimisers stop at ~sqrt(machine eps) relative: lagsarlm pins rho to
@@ -196,7 +202,7 @@ def test_lee_yu_correction_matches_sdpdmod_increments(cigar, cigar_w):
     source = _load("published_values.json")["sources"]
     results = next(s for s in source if s["id"] == "Mendez_SDPDmod_tutorial")["results"]
     before, after = results["SDM_static_twoways"], results["SDM_static_twoways_LeeYu"]
-    spec = SpatialDurbinPanel(cigar, "logc", ["logp", "logy"], cigar_w, "state", "year")
+    spec = SpatialDurbinPanel(cigar, "logc", ["logp", "logy"], cigar_w, region="state", year="year")
     direct = spec.fit(bias_correction="none").params
     corrected = spec.fit(bias_correction="lee_yu").params
     names = {"rho": "rho", "logp": "logp", "logy": "logy", "W*logp": "W_logp", "W*logy": "W_logy"}
@@ -213,7 +219,7 @@ def test_lee_yu_correction_matches_sdpdmod_increments(cigar, cigar_w):
 def test_cigarette_entity_effects_match_spreg(cigar, cigar_w, key, model):
     """spreg 1.9 ML_LagFE / ML_ErrorFE (stored by spreg_reference.py)."""
     fit = _load("spreg_reference.json")["cigarette_panel"][key]
-    res = model(cigar, "logc", ["logp", "logy"], cigar_w, "state", "year",
+    res = model(cigar, "logc", ["logp", "logy"], cigar_w, region="state", year="year",
                 effects="individual").fit(bias_correction="none")  # fmt: skip
     rename = {"W_logc": "rho", "lambda": "lambda"}
     for name, value in fit["betas"].items():

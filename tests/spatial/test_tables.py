@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from spatial import SpatialDurbinPanel, SpatialLagPanel, compare
+from spatial._core.summary import stars
 from spatial.exceptions import SpecificationError
-from spatial.tables import stars
 
 
 def test_stars():
@@ -14,8 +14,9 @@ def test_stars():
 
 
 def test_compare_side_by_side(cigar, cigar_w):
-    args = (cigar, "logc", ["logp", "logy"], cigar_w, "state", "year")
-    sdm, sar = SpatialDurbinPanel(*args).fit(), SpatialLagPanel(*args).fit()
+    args = (cigar, "logc", ["logp", "logy"], cigar_w)
+    keys = {"region": "state", "year": "year"}
+    sdm, sar = SpatialDurbinPanel(*args, **keys).fit(), SpatialLagPanel(*args, **keys).fit()
     table = compare({"SDM": sdm, "SAR": sar})
     frame = table.tables[0][1]
     assert list(frame.columns) == ["SDM", "SAR"]
@@ -34,7 +35,9 @@ def test_compare_side_by_side(cigar, cigar_w):
 
 
 def test_results_summary_and_intervals(cigar, cigar_w):
-    res = SpatialDurbinPanel(cigar, "logc", ["logp", "logy"], cigar_w, "state", "year").fit()
+    res = SpatialDurbinPanel(
+        cigar, "logc", ["logp", "logy"], cigar_w, region="state", year="year"
+    ).fit()
     text = str(res.summary())
     assert "SDM panel model" in text and "bias correction" in text and "lee_yu" in text
     ci = res.conf_int(0.9)

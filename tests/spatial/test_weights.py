@@ -9,7 +9,11 @@ from scipy import sparse
 
 import spatial.weights.matrix as weights_module
 from spatial import SpatialWeights
-from spatial.exceptions import SpecificationError, WeightsAlignmentError, WeightsError
+from spatial.exceptions import (
+    InvalidOptionError,
+    WeightsAlignmentError,
+    WeightsError,
+)
 from tests.spatial.conftest import lattice_matrix, lattice_w
 
 # A path graph a - b - c - d (binary, symmetric).
@@ -155,7 +159,7 @@ def test_standardize_keeps_island_rows_zero() -> None:
 
 
 def test_standardize_rejects_unknown_kind() -> None:
-    with pytest.raises(SpecificationError, match="kind='col' is not supported; choose one of"):
+    with pytest.raises(InvalidOptionError, match="kind='col' is not supported; choose one of"):
         lattice_w(3).standardize("col")  # type: ignore[arg-type]
 
 

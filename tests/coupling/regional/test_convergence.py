@@ -159,7 +159,7 @@ def test_spatial_beta_is_the_sdm_on_the_growth_table():
         "region": np.tile(wide.columns, t - 1), "year": np.repeat(wide.index[:-1], n),
         "g": growth.to_numpy().ravel(), "lnD": wide.iloc[:-1].to_numpy().ravel(),
     })  # fmt: skip
-    direct = SpatialDurbinPanel(table, "g", ["lnD"], w, "region", "year").fit()
+    direct = SpatialDurbinPanel(table, "g", ["lnD"], w, region="region", year="year").fit()
     assert res.beta == pytest.approx(float(direct.params["lnD"]), rel=1e-9)
     assert res.estimates.loc["rho", "coef"] == pytest.approx(direct.rho, rel=1e-9)
     assert res.impacts is not None

@@ -1,4 +1,6 @@
-"""Tests of spatial/exploratory.py: Moran's I, Geary's C and LISA by year agree with esda.
+"""Tests of spatial/exploratory/autocorrelation.py and of its figures (spatial/viz/charts.py).
+
+Moran's I, Geary's C and LISA by year agree with esda.
 
 Reference: esda 2.8 called directly in each test on the same data, R&D intensity
 (``rd_intensity``) of the 31 provinces 2018-2023 from ``coupling.datasets`` and the queen
@@ -19,7 +21,15 @@ from matplotlib.figure import Figure
 
 from coupling.datasets import load_provincial_panel
 from spatial import SpatialWeights
-from spatial.exceptions import PanelStructureError, SpecificationError, WeightsAlignmentError
+from spatial.exceptions import (
+    ColumnNotFoundError,
+    DuplicateObservationError,
+    InvalidOptionError,
+    MissingValueError,
+    PanelStructureError,
+    SpecificationError,
+    WeightsAlignmentError,
+)
 from spatial.exploratory import (
     LISA_LABELS,
     LISA_LABELS_ZH,
@@ -27,8 +37,8 @@ from spatial.exploratory import (
     MoranResults,
     local_moran,
     moran_by_year,
-    moran_scatter,
 )
+from spatial.viz import moran_plot, moran_scatter
 from spatial.weights import china_provinces
 from tests.spatial.viz.test_maps import assert_picture
 
@@ -125,7 +135,7 @@ def test_moran_summary_and_plot(panel, w, tmp_path):
     assert "Moran's I" in text and "Geary's C" in text and "99 random permutations" in text
     assert "<table" in result.summary().as_html()
     path = tmp_path / "moran.png"
-    fig = result.plot(path)
+    fig = moran_plot(result, path)
     assert isinstance(fig, Figure)
     assert_picture(path)
     stars = [t.get_text() for t in fig.axes[0].texts]
@@ -192,49 +202,49 @@ def test_moran_scatter_slope_is_moran_i(panel, w, tmp_path):
 # ------------------------------------------------------------------------------ errors
 def test_alignment_errors_list_both_sides(panel, w):
     no_xinjiang = panel[panel["code"] != "65"]
-    with pytest.raises(WeightsAlignmentError, match="in W but not in the table: 65"):
+    with pytest.raises(WeightsAlignmentError, match="in W but not in the data: 65"):
         moran_by_year(no_xinjiang, "rd_intensity", w, "code", "year")
-    extra = pd.concat([panel, panel.iloc[:1].assign(code="99")])
-    with pytest.raises(WeightsAlignmentError, match="in the table but not in W: 99"):
+    extra = pd.concat([panel, panel[panel["code"] == "11"].assign(code="99")])
+    with pytest.raises(WeightsAlignmentError, match="in the data but not in W: 99"):
         local_moran(extra, "rd_intensity", w, "code", "year")
     with pytest.raises(WeightsAlignmentError, match="resolve_provinces"):
         moran_by_year(panel, "rd_intensity", w, "province_en", "year")
     numbers = panel.assign(code=panel["code"].astype(int))
     with pytest.raises(WeightsAlignmentError, match="id types agree"):
         moran_by_year(numbers, "rd_intensity", w, "code", "year")
-    with pytest.raises(WeightsAlignmentError, match="in W but not in values"):
+    with pytest.raises(WeightsAlignmentError, match="in W but not in the data: 13"):
         moran_scatter(pd.Series([1.0, 2.0], index=["11", "12"]), w)
 
 
 def test_data_errors_name_region_and_year(panel, w):
     gap = panel.copy()
     gap.loc[(gap["code"] == "11") & (gap["year"] == 2019), "rd_intensity"] = np.nan
-    with pytest.raises(PanelStructureError, match="missing: 11 2019"):
+    with pytest.raises(MissingValueError, match=r"'rd_intensity' at \(11, 2019\)"):
         moran_by_year(gap, "rd_intensity", w, "code", "year")
     moran_by_year(gap, "rd_intensity", w, "code", "year", years=[2020], permutations=0)
-    with pytest.raises(PanelStructureError, match="repeat a"):
+    with pytest.raises(DuplicateObservationError, match="occur more than once"):
         moran_by_year(pd.concat([panel, panel.iloc[:2]]), "rd_intensity", w, "code", "year")
     with pytest.raises(PanelStructureError, match="constant across regions in year"):
         moran_by_year(panel.assign(one=1.0), "one", w, "code", "year")
-    with pytest.raises(SpecificationError, match=r"Year\(s\) 1990 are not in the table"):
+    with pytest.raises(InvalidOptionError, match=r"Year\(s\) 1990 are not in the table"):
         moran_by_year(panel, "rd_intensity", w, "code", "year", years=[1990])
 
 
 def test_option_errors(panel, w):
     args = (panel, "rd_intensity", w, "code", "year")
-    with pytest.raises(SpecificationError, match="permutations must be an integer >= 0"):
+    with pytest.raises(InvalidOptionError, match="permutations must be an integer >= 0"):
         moran_by_year(*args, permutations=-5)
-    with pytest.raises(SpecificationError, match="permutations must be an integer >= 1"):
+    with pytest.raises(InvalidOptionError, match="permutations must be an integer >= 1"):
         local_moran(*args, permutations=0)
-    with pytest.raises(SpecificationError, match=r"significance must lie in \(0, 1\)"):
+    with pytest.raises(InvalidOptionError, match=r"significance must lie in \(0, 1\)"):
         local_moran(*args, significance=1.5)
-    with pytest.raises(SpecificationError, match="choose one of 'row', 'none'"):
+    with pytest.raises(InvalidOptionError, match="choose one of 'row', 'none'"):
         moran_by_year(*args, standardize="column")  # type: ignore[arg-type]
-    with pytest.raises(SpecificationError, match="seed must be an int"):
+    with pytest.raises(InvalidOptionError, match="seed must be an int"):
         moran_by_year(*args, seed=1.5)  # type: ignore[arg-type]
-    with pytest.raises(SpecificationError, match="'rd' are not in the table"):
+    with pytest.raises(ColumnNotFoundError, match="'rd' are not in the table"):
         moran_by_year(panel, "rd", w, "code", "year")
-    with pytest.raises(SpecificationError, match=r"SpatialWeights\.from_libpysal"):
+    with pytest.raises(SpecificationError, match=r"SpatialWeights\.from_dataframe / from_libpysal"):
         moran_by_year(panel, "rd_intensity", w.sparse, "code", "year")  # type: ignore[arg-type]
     with pytest.raises(SpecificationError, match="pandas Series"):
         moran_scatter(np.ones(31), w)  # type: ignore[arg-type]

@@ -18,13 +18,20 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.image import imread
 
-import spatial.viz.maps as maps_module
+import spatial.viz.figure as figure_module
 from coupling.classify import TEN_TIER
 from coupling.datasets import load_provincial_panel
-from spatial.exceptions import FontNotFoundError, PanelStructureError, SpecificationError
+from spatial.exceptions import (
+    ColumnNotFoundError,
+    DuplicateObservationError,
+    FontNotFoundError,
+    InvalidOptionError,
+    PanelStructureError,
+    SpecificationError,
+)
 from spatial.exploratory import LocalMoranResults, local_moran
 from spatial.geography import NBS_REGIONS, ProvinceNameError
-from spatial.viz.maps import choropleth, find_cjk_font, group_trend, lisa_map
+from spatial.viz import choropleth, find_cjk_font, group_trend, lisa_map
 from spatial.weights import china_provinces
 
 # A picture: > 10 kB on disk, pixel sd > 0.05 (of values in [0, 1]), >= 5 distinct colours.
@@ -89,7 +96,7 @@ def test_choropleth_small_multiples_from_chinese_names(panel, tmp_path):
 
 def test_choropleth_ten_tier_bands(panel, tmp_path):
     path = tmp_path / "tiers.png"
-    fig = choropleth(degree(panel), "D", region="province_en", bands="ten_tier", ncols=2,
+    fig = choropleth(degree(panel), "D", region="province_en", bands=TEN_TIER, ncols=2,
                      title="Coupling coordination degree", path=path)  # fmt: skip
     assert_picture(path)
     labels = legend_texts(fig)
@@ -110,14 +117,14 @@ def test_choropleth_bad_input(panel):
     wrong = panel.replace({"province_en": {"Beijing": "Beijng", "Tibet": "Tibbet"}})
     with pytest.raises(ProvinceNameError, match=r"'Beijng' \(did you mean Beijing"):
         choropleth(wrong, "rd_intensity", region="province_en", years=2023)
-    with pytest.raises(SpecificationError, match="choose one of"):
+    with pytest.raises(InvalidOptionError, match="choose one of"):
         choropleth(panel, "rd_intensity", region="code", scheme="jenks")  # type: ignore[arg-type]
     with pytest.raises(SpecificationError, match=r"Year\(s\) 1999 are not in the table"):
         choropleth(panel, "rd_intensity", region="code", years=[1999])
-    with pytest.raises(SpecificationError, match="'rd_intensty' are not in the table"):
+    with pytest.raises(ColumnNotFoundError, match="'rd_intensty' are not in the table"):
         choropleth(panel, "rd_intensty", region="code")
     twice = pd.concat([panel, panel.assign(code="北京").iloc[:1]])  # Beijing spelled twice
-    with pytest.raises(PanelStructureError, match="repeat a"):
+    with pytest.raises(DuplicateObservationError, match=r"occur more than once: \(11, 2011\)"):
         choropleth(twice, "rd_intensity", region="code")
     hong_kong = pd.DataFrame({"code": ["81"], "year": [2023], "rd_intensity": [1.0]})
     with pytest.raises(SpecificationError, match="include_other=True draws"):
@@ -149,14 +156,18 @@ def test_group_trend_lines_are_group_means(panel, tmp_path):
 
 
 def test_group_trend_custom_groups_and_errors(panel):
-    groups = {"Jing-Jin-Ji": ["北京", "Tianjin", "13"], "Yangtze delta": ["上海", "江苏", "浙江"]}
+    jjj, delta = "Jing-Jin-Ji", "Yangtze delta"
+    groups = {"北京": jjj, "Tianjin": jjj, "13": jjj, "上海": delta, "江苏": delta, "浙江": delta}
     fig = group_trend(panel, "rd_intensity", region="code", groups=groups, national=False)
-    assert [line.get_label() for line in fig.axes[0].get_lines()] == list(groups)
+    lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
+    assert list(lines) == [jjj, delta]
+    means = panel[panel["code"].isin(["11", "12", "13"])].groupby("year")["rd_intensity"].mean()
+    np.testing.assert_allclose(lines[jjj].get_ydata(), means.to_numpy(), rtol=1e-12)
     with pytest.raises(ProvinceNameError, match="Shangai"):
-        group_trend(panel, "rd_intensity", region="code", groups={"a": ["Shangai"]})
+        group_trend(panel, "rd_intensity", region="code", groups={"Shangai": "a"})
     gaps = panel.copy()
     gaps.loc[gaps.index[:3], "rd_intensity"] = np.nan
-    with pytest.warns(UserWarning, match="3 missing value"):
+    with pytest.warns(UserWarning, match="3 missing region-year value"):
         group_trend(gaps, "rd_intensity", region="code")
     with pytest.raises(PanelStructureError, match="no values"):
         group_trend(load_provincial_panel().query("year == 2010"), "rd_intensity", region="code")
@@ -167,12 +178,12 @@ def test_chinese_labels_or_clear_font_error(panel, lisa, tmp_path):
     font = find_cjk_font()
     if font is None:
         with pytest.raises(FontNotFoundError, match="fonts-noto-cjk") as info:
-            choropleth(degree(panel), "D", region="code", bands="ten_tier", language="zh")
+            choropleth(degree(panel), "D", region="code", bands=TEN_TIER, language="zh")
         assert isinstance(info.value, RuntimeError)
         assert "language='en'" in str(info.value)
         return
     path = tmp_path / "zh.png"
-    fig = choropleth(degree(panel), "D", region="code", bands="ten_tier", language="zh",
+    fig = choropleth(degree(panel), "D", region="code", bands=TEN_TIER, language="zh",
                      title="耦合协调度", path=path)  # fmt: skip
     assert_picture(path)
     labels = legend_texts(fig)
@@ -185,10 +196,10 @@ def test_chinese_labels_or_clear_font_error(panel, lisa, tmp_path):
 
 
 def test_missing_cjk_font_raises_clear_error(panel, monkeypatch):
-    monkeypatch.setattr(maps_module, "find_cjk_font", lambda: None)
+    monkeypatch.setattr(figure_module, "find_cjk_font", lambda: None)
     with pytest.raises(FontNotFoundError, match=r"install|Install") as info:
         group_trend(panel, "rd_intensity", region="code", language="zh")
     message = str(info.value)
     assert "fonts-noto-cjk" in message and "language='en'" in message
-    with pytest.raises(SpecificationError, match="choose one of"):
+    with pytest.raises(InvalidOptionError, match="choose one of"):
         group_trend(panel, "rd_intensity", region="code", language="fr")  # type: ignore[arg-type]
