@@ -35,7 +35,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from ._core.version import __version__
-from .diagnostics import lm_tests, lr_test, wald_test
+from .diagnostics import TestResult, lm_tests, lr_test, wald_test
 from .impacts import ImpactsResults
 from .model import (
     SLXPanel,
@@ -44,7 +44,7 @@ from .model import (
     SpatialErrorPanel,
     SpatialLagPanel,
 )
-from .results import SpatialPanelResults, TestResult
+from .results import SpatialPanelResults
 from .tables import compare
 from .weights import SpatialWeights
 

@@ -9,20 +9,42 @@ non-spatial fixed-effects regression.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
+from ._core.distributions import chi2_sf
 from ._core.options import check_option
 from .exceptions import SpecificationError
 from .ols import panel_ols
 from .panel import spatial_panel
-from .results import SpatialPanelResults, TestResult
 from .transform import EFFECTS, Effects, spatial_lag, within_transform
 from .weights import SpatialWeights
 
-__all__ = ["HYPOTHESES", "lm_tests", "lr_test", "wald_test"]
+if TYPE_CHECKING:
+    from .results import SpatialPanelResults
+
+__all__ = ["HYPOTHESES", "TestResult", "lm_tests", "lr_test", "wald_test"]
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """A test statistic with its degrees of freedom and p-value."""
+
+    name: str
+    statistic: float
+    df: int
+    pvalue: float
+    distribution: str = "chi2"
+
+    def __str__(self) -> str:
+        return (
+            f"{self.name}: {self.distribution}({self.df}) = {self.statistic:.4f}, "
+            f"p = {self.pvalue:.4g}"
+        )
+
 
 #: Hypotheses understood by :func:`wald_test` (spaces are ignored).
 HYPOTHESES = ("theta = 0", "theta + rho*beta = 0", "rho = 0")
@@ -54,7 +76,7 @@ def lr_test(unrestricted: SpatialPanelResults, restricted: SpatialPanelResults) 
     statistic = 2.0 * (unrestricted.loglik - restricted.loglik)
     return TestResult(
         f"LR {unrestricted.model} vs {restricted.model}", statistic, df,
-        float(special.chdtrc(df, statistic)),
+        float(chi2_sf(df, statistic)),
     )  # fmt: skip
 
 
@@ -100,7 +122,7 @@ def wald_test(results: SpatialPanelResults, hypothesis: str) -> TestResult:
     middle = jac @ cov_sub @ jac.T
     statistic = float(g @ np.linalg.solve(middle, g))
     df = g.size
-    return TestResult(f"Wald {known[key]}", statistic, df, float(special.chdtrc(df, statistic)))
+    return TestResult(f"Wald {known[key]}", statistic, df, float(chi2_sf(df, statistic)))
 
 
 def lm_tests(
@@ -165,5 +187,5 @@ def lm_tests(
     }
     out = pd.DataFrame({"statistic": pd.Series(stats_)})
     out["df"] = 1
-    out["p_value"] = special.chdtrc(1, out["statistic"])
+    out["p_value"] = chi2_sf(1, out["statistic"])
     return out

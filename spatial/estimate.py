@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
 
 from .exceptions import BoundaryWarning, EstimationError
 
@@ -53,6 +52,8 @@ def maximize_scalar(
     tolerance stops near :math:`\\sqrt{\\epsilon}`). Warns with
     :class:`BoundaryWarning` when the maximum lies at a bound.
     """
+    from scipy import optimize  # loaded on the first fit, not on import
+
     low, high = bounds
     width = high - low
     lo, hi = low + BOUND_MARGIN * width, high - BOUND_MARGIN * width

@@ -15,8 +15,8 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
+from spatial._core.distributions import normal_quantile, normal_two_sided
 from spatial._core.options import check_option
 from spatial._core.summary import Summary
 
@@ -111,7 +111,7 @@ class ImpactsResults:
     def pvalues(self) -> pd.DataFrame:
         """Two-sided normal p-values of the z statistics."""
         return pd.DataFrame(
-            2.0 * special.ndtr(-np.abs(self.zstats.to_numpy())),
+            normal_two_sided(self.zstats.to_numpy()),
             index=self.estimates.index,
             columns=self.estimates.columns,
         )
@@ -125,7 +125,7 @@ class ImpactsResults:
             tail = (1 - lev) / 2
             lower, upper = np.quantile(self.draws, [tail, 1 - tail], axis=0)
         else:
-            half = special.ndtri(0.5 + lev / 2) * self.std_errors.to_numpy()
+            half = normal_quantile(0.5 + lev / 2) * self.std_errors.to_numpy()
             lower = self.estimates.to_numpy() - half
             upper = self.estimates.to_numpy() + half
         columns = pd.MultiIndex.from_product([EFFECTS, ["lower", "upper"]])

@@ -8,31 +8,15 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
+from ._core.distributions import normal_quantile, normal_two_sided
 from ._core.summary import Summary
+from .diagnostics import TestResult, lr_test, wald_test
 from .exceptions import SpecificationError
 from .impacts import ImpactsResults, compute_impacts
 from .spectral import EigenSpectrum, SeriesSpectrum
 
 __all__ = ["SpatialPanelResults", "TestResult"]
-
-
-@dataclass(frozen=True)
-class TestResult:
-    """A test statistic with its degrees of freedom and p-value."""
-
-    name: str
-    statistic: float
-    df: int
-    pvalue: float
-    distribution: str = "chi2"
-
-    def __str__(self) -> str:
-        return (
-            f"{self.name}: {self.distribution}({self.df}) = {self.statistic:.4f}, "
-            f"p = {self.pvalue:.4g}"
-        )
 
 
 @dataclass(frozen=True)
@@ -98,7 +82,7 @@ class SpatialPanelResults:
     def pvalues(self) -> pd.Series:
         """Two-sided normal p-values."""
         return pd.Series(
-            2.0 * special.ndtr(-np.abs(self.tstats.to_numpy())),
+            normal_two_sided(self.tstats.to_numpy()),
             index=self.params.index,
             name="p_value",
         )
@@ -107,7 +91,7 @@ class SpatialPanelResults:
         """Normal (Wald) confidence intervals."""
         if not 0 < level < 1:
             raise SpecificationError(f"level must lie in (0, 1), got {level!r}.")
-        half = special.ndtri(0.5 + level / 2) * self.std_errors
+        half = normal_quantile(0.5 + level / 2) * self.std_errors
         return pd.DataFrame({"lower": self.params - half, "upper": self.params + half})
 
     @property
@@ -181,14 +165,10 @@ class SpatialPanelResults:
     # ------------------------------------------------------------------- tests
     def lr_test(self, restricted: SpatialPanelResults) -> TestResult:
         """Likelihood-ratio test of a nested (restricted) model fitted on the same data."""
-        from .diagnostics import lr_test
-
         return lr_test(self, restricted)
 
     def wald_test(self, hypothesis: str) -> TestResult:
         """Wald test of ``"theta = 0"``, ``"theta + rho*beta = 0"`` or ``"rho = 0"``."""
-        from .diagnostics import wald_test
-
         return wald_test(self, hypothesis)
 
     # ------------------------------------------------------------------ tables

@@ -44,8 +44,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
+from spatial._core.distributions import t_two_sided
 from spatial._core.messages import format_items
 from spatial._core.options import check_option
 from spatial._core.results import FrozenTables
@@ -530,7 +530,7 @@ def beta_convergence(
         tvalues = fit.coef / se
         estimates = pd.DataFrame(
             {"coef": fit.coef, "std_error": se, "statistic": tvalues,
-             "p_value": 2.0 * special.stdtr(fit.dof, -np.abs(tvalues))},
+             "p_value": t_two_sided(fit.dof, tvalues)},
             index=pd.Index(fit.names),
         )  # fmt: skip
         r2 = fit.r2
