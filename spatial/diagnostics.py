@@ -55,6 +55,11 @@ def lr_test(unrestricted: SpatialPanelResults, restricted: SpatialPanelResults) 
 
     Both models must be fitted on the same observations with the same effects
     and bias-correction approach (the log-likelihoods must be comparable).
+
+    References
+    ----------
+    Elhorst, J. P. (2014). *Spatial Econometrics: From Cross-Sectional Data to Spatial
+    Panels*. Springer, Berlin, section 3.5.
     """
     for attr in ("nobs", "n_regions", "n_years"):
         if getattr(unrestricted, attr) != getattr(restricted, attr):
@@ -85,6 +90,19 @@ def wald_test(results: SpatialPanelResults, hypothesis: str) -> TestResult:
 
     ``"theta = 0"`` (SDM -> SAR), ``"theta + rho*beta = 0"`` (SDM -> SEM, the
     common-factor restriction; delta method), ``"rho = 0"`` (SDM -> SLX).
+
+    Notes
+    -----
+    :math:`W = g'(J V J')^{-1} g \\sim \\chi^2_q` with :math:`g` the restriction at the
+    estimates, :math:`J` its Jacobian and :math:`V` the covariance of the estimates.
+
+    References
+    ----------
+    Burridge, P. (1981). Testing for a common factor in a spatial autoregression model.
+    *Environment and Planning A* 13(7): 795-800.
+
+    Elhorst, J. P. (2014). *Spatial Econometrics: From Cross-Sectional Data to Spatial
+    Panels*. Springer, Berlin, section 3.5.
     """
     key = hypothesis.replace(" ", "")
     known = {h.replace(" ", ""): h for h in HYPOTHESES}
@@ -159,6 +177,17 @@ def lm_tests(
     :math:`= (e'We/\\hat\\sigma^2 - T_W/J\\; e'Wy/\\hat\\sigma^2)^2/(T_W(1 - T_W/J))`
     (Anselin et al. 1996; Elhorst 2014, section 3.5). ``Wy`` is lagged before the
     within transformation, as in the models.
+
+    References
+    ----------
+    Anselin, L., Bera, A. K., Florax, R. and Yoon, M. J. (1996). Simple diagnostic tests
+    for spatial dependence. *Regional Science and Urban Economics* 26(1): 77-104.
+
+    Debarsy, N. and Ertur, C. (2010). Testing for spatial autocorrelation in a fixed
+    effects panel data model. *Regional Science and Urban Economics* 40(6): 453-470.
+
+    Elhorst, J. P. (2014). *Spatial Econometrics: From Cross-Sectional Data to Spatial
+    Panels*. Springer, Berlin, section 3.5.
     """
     if isinstance(x, str):
         x = [x]

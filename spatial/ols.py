@@ -100,8 +100,8 @@ def panel_ols(
     >>> y = np.array([[1.0, 2.0, 4.0], [2.0, 3.5, 5.0]])
     >>> x = np.array([[[0.0], [1.0], [3.0]], [[1.0], [2.0], [3.5]]])
     >>> fit = panel_ols(y, x, "individual", names=("x",))
-    >>> round(float(fit.coef[0]), 6)
-    1.2
+    >>> round(float(fit.coef[0]), 6)  # sum(x~ y~) / sum(x~^2) = 1.5 / 1.125
+    1.333333
     """
     check_option("cov_type", cov_type, ("nonrobust", "HC1", "cluster"))
     t, n = y.shape

@@ -180,10 +180,10 @@ def location_quotient(
     Examples
     --------
     >>> table = pd.DataFrame({"mfg": [30, 10], "svc": [10, 50]}, index=["a", "b"])
-    >>> location_quotient(table).round(3)
-         mfg    svc
-    a  1.875  0.375
-    b  0.417  1.250
+    >>> location_quotient(table).round(3)  # a, svc: (10/40) / (60/100) = 0.417
+    sector    mfg    svc
+    a       1.875  0.417
+    b       0.417  1.389
     """
     keys = [k for k in (region, year, total) if k is not None]
     names = list(sectors) if sectors is not None else _numeric_sectors(employment, keys)
@@ -199,7 +199,7 @@ def plant_herfindahl(plant_employment: ArrayLike) -> float:
 
     Examples
     --------
-    >>> plant_herfindahl([50, 30, 20])
+    >>> round(plant_herfindahl([50, 30, 20]), 12)  # 0.25 + 0.09 + 0.04
     0.38
     """
     sizes = np.asarray(plant_employment, dtype=np.float64).ravel()
