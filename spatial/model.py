@@ -495,7 +495,7 @@ class SpatialLagPanel(_SpatialPanelModel):
 
     Halleck Vega, S. and Elhorst, J. P. (2015). The SLX model. *Journal of Regional
     Science* 55(3): 339-363.
-"""
+    """
 
     model_name = "SAR"
     kind = "lag"
@@ -526,7 +526,7 @@ class SpatialErrorPanel(_SpatialPanelModel):
 
     Halleck Vega, S. and Elhorst, J. P. (2015). The SLX model. *Journal of Regional
     Science* 55(3): 339-363.
-"""
+    """
 
     model_name = "SEM"
     kind = "error"
@@ -556,7 +556,7 @@ class SpatialDurbinErrorPanel(_SpatialPanelModel):
 
     Halleck Vega, S. and Elhorst, J. P. (2015). The SLX model. *Journal of Regional
     Science* 55(3): 339-363.
-"""
+    """
 
     model_name = "SDEM"
     kind = "error"
@@ -586,7 +586,7 @@ class SLXPanel(_SpatialPanelModel):
 
     Halleck Vega, S. and Elhorst, J. P. (2015). The SLX model. *Journal of Regional
     Science* 55(3): 339-363.
-"""
+    """
 
     model_name = "SLX"
     kind = "ols"

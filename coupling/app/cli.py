@@ -48,7 +48,7 @@ SPEC_OPTIONS = (
 )
 
 
-class CommandError(Exception):
+class CommandError(LiangyeError, ValueError):
     """A problem with the command's inputs, reported as one line (exit status 2)."""
 
 

@@ -68,8 +68,8 @@ __all__ = ["LocalMoranArrays", "local_moran_arrays"]
 #: Working bytes per (unit-year, permutation, neighbour) and per (unit-year, permutation)
 #: of the permutation block: the uniforms, the gathered uniforms, the running ranks of the
 #: draws and their temporaries; then the lag, draws, indices, masks and simulated values.
-_BYTES_PER_DRAW = 24
-_BYTES_PER_PERMUTATION = 112
+_BYTES_PER_DRAW = 16
+_BYTES_PER_PERMUTATION = 96
 
 
 @dataclass(frozen=True)
@@ -191,8 +191,10 @@ def _simulated_lags(
     Draw m of a permutation is uniform over the N - 1 - m units still free (not i,
     not drawn before): a rank ``r`` in 0..N-2-m is mapped to the r-th free unit.
     ``gaps[q] = c_q - q`` for the q-th smallest earlier draw c_q (the number of
-    free units below it) gives that unit as ``r + #{q: gaps[q] <= r}``, and the
-    new draw is inserted into ``gaps`` at that count, which keeps it sorted.
+    free units below it) gives that unit as ``r + #{q: gaps[q] <= r}``. Inserting
+    the new gap ``r`` at that count keeps ``gaps`` sorted, and is done in place as
+    ``gaps[q] = max(min(gaps[q], r), gaps[q - 1] - 1)`` from the top down, with the
+    unused slots at the int32 maximum.
 
     Parameters
     ----------
@@ -215,18 +217,21 @@ def _simulated_lags(
     """
     k = weights.shape[1]
     shape = (entries.shape[0], uniforms.shape[1])
-    gaps = np.empty((k, *shape), dtype=np.int64)
+    gaps = np.full((k, *shape), np.iinfo(np.int32).max, dtype=np.int32)
     lag = np.zeros(shape)
     for m in range(k):
         free = n - 1 - m
-        rank = (uniforms[entries[:, m]] * free).astype(np.int64)
+        rank = (uniforms[entries[:, m]] * free).astype(np.int32)
         np.minimum(rank, free - 1, out=rank)
-        count = np.zeros(shape, dtype=np.int64)
-        for q in range(m):
-            count += gaps[q] <= rank
-        for q in range(m, 0, -1):  # insert rank at position count, shifting the tail up
-            gaps[q] = np.where(q > count, gaps[q - 1] - 1, np.where(q == count, rank, gaps[q]))
-        gaps[0] = np.where(count == 0, rank, gaps[0])
+        count = np.zeros(shape, dtype=np.int32)
+        for q in range(m, 0, -1):  # top down, so that gaps[q - 1] is still the old one
+            shifted = gaps[q - 1] - 1
+            np.add(count, shifted < rank, out=count, casting="unsafe")  # gaps[q - 1] <= rank
+            if m < k - 1:  # insert rank at position `count`, moving the larger gaps up
+                np.minimum(gaps[q], rank, out=gaps[q])
+                np.maximum(gaps[q], shifted, out=gaps[q])
+        if m < k - 1:
+            np.minimum(gaps[0], rank, out=gaps[0])
         drawn = rank + count  # 0..N-2: position among the units other than i
         drawn += drawn >= own
         lag += weights[:, m, None] * z_flat[base + drawn]
@@ -323,7 +328,7 @@ def local_moran_arrays(
         numpy's global random state is neither used nor changed.
     chunk_bytes : int, default 64 MiB
         Target working memory of the permutation block. Chunks hold whole unit-years (all
-        permutations of one unit in one year), so one unit-year, about ``P * (24 k_i + 112)``
+        permutations of one unit in one year), so one unit-year, about ``P * (16 k_i + 96)``
         bytes, is the smallest chunk. The results do not depend on it.
 
     Returns

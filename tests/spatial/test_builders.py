@@ -26,6 +26,7 @@ from spatial.weights import (
     read_weights,
     write_weights,
 )
+from tests.shared_data import shared_path
 
 
 def test_known_facts_of_provincial_contiguity():
@@ -46,10 +47,8 @@ def test_known_facts_of_provincial_contiguity():
 
 
 def test_queen_matches_the_shared_edge_list():
-    from pathlib import Path
-
-    shared = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "china_geo"
-    edges = pd.read_csv(shared / "adjacency_cn31_edges.csv", dtype={"code_i": str, "code_j": str})
+    path = shared_path("china_geo", "adjacency_cn31_edges.csv")
+    edges = pd.read_csv(path, dtype={"code_i": str, "code_j": str})
     w = china_provinces("queen", transform="none")
     ids = list(w.ids)
     ours = {tuple(sorted((ids[i], ids[j]))) for i, j in zip(*w.sparse.nonzero())}

@@ -1,9 +1,13 @@
 """Build the packaged provincial panel from the ``techme`` long table.
 
-Run from the repository root::
+Run from the repository root, with ``shared/`` beside the clone::
 
-    python -m coupling.datasets.build_techme --source /work/shared/data/china_techme \\
-        --geo /work/shared/data/china_geo --out coupling/datasets
+    python coupling/datasets/tools/build_techme.py
+
+The sources default to ``../shared/data/china_techme`` and ``../shared/data/china_geo``
+relative to the repository and the output to ``coupling/datasets`` (each can be given
+with ``--source``, ``--geo`` and ``--out``). The script lives in the repository, not in
+the installed package.
 
 Provenance
 ----------
@@ -49,6 +53,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+#: The repository root (this file is coupling/datasets/tools/build_techme.py).
+REPOSITORY = Path(__file__).resolve().parents[3]
 RAW_NAME = "techme_province_panel_long.csv"
 RAW_SHA256 = "f6cc45863c98f5cb89df988b29f54e82971a86977817c1c914c60da9f98a7490"
 PANEL_NAME = "china_techme_panel.csv"
@@ -460,9 +466,13 @@ def _write(frame: pd.DataFrame, path: Path) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", type=Path, required=True, help="china_techme directory")
-    parser.add_argument("--geo", type=Path, required=True, help="china_geo directory")
-    parser.add_argument("--out", type=Path, required=True, help="output directory")
+    shared = REPOSITORY.parent / "shared" / "data"
+    parser.add_argument("--source", type=Path, default=shared / "china_techme",
+                        help="china_techme directory (default ../shared/data/china_techme)")
+    parser.add_argument("--geo", type=Path, default=shared / "china_geo",
+                        help="china_geo directory (default ../shared/data/china_geo)")
+    parser.add_argument("--out", type=Path, default=REPOSITORY / "coupling" / "datasets",
+                        help="output directory (default coupling/datasets)")  # fmt: skip
     args = parser.parse_args(argv)
 
     long = read_raw(args.source)

@@ -40,7 +40,7 @@ from spatial.exploratory import (
 )
 from spatial.viz import moran_plot, moran_scatter
 from spatial.weights import china_provinces
-from tests.spatial.viz.test_maps import assert_picture
+from tests.spatial.viz.pictures import assert_picture
 
 YEARS = list(range(2018, 2024))
 RTOL = 1e-12  # statistics: same arithmetic as esda up to summation order

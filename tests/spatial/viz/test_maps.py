@@ -9,58 +9,25 @@ patched out).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
-from matplotlib.image import imread
 
-import spatial.viz.figure as figure_module
 from coupling.classify import TEN_TIER
-from coupling.datasets import load_provincial_panel
 from spatial.exceptions import (
     ColumnNotFoundError,
     DuplicateObservationError,
     FontNotFoundError,
     InvalidOptionError,
-    PanelStructureError,
     SpecificationError,
 )
 from spatial.exploratory import LocalMoranResults, local_moran
-from spatial.geography import NBS_REGIONS, ProvinceNameError
-from spatial.viz import choropleth, find_cjk_font, group_trend, lisa_map
+from spatial.geography import ProvinceNameError
+from spatial.viz import choropleth, find_cjk_font, lisa_map
 from spatial.weights import china_provinces
-
-# A picture: > 10 kB on disk, pixel sd > 0.05 (of values in [0, 1]), >= 5 distinct colours.
-MIN_BYTES = 10_000
-MIN_STD = 0.05
-MIN_COLORS = 5
-
-
-def assert_picture(path: Path) -> None:
-    """The PNG at ``path`` exists, is large enough and is not blank."""
-    assert path.is_file(), path
-    assert path.stat().st_size > MIN_BYTES, path.stat().st_size
-    image = imread(path)
-    rgb = np.asarray(image[..., :3], dtype=np.float64)
-    assert rgb.std() > MIN_STD
-    levels = np.round(rgb * 255).astype(np.uint32)
-    colors = np.unique((levels[..., 0] << 16) | (levels[..., 1] << 8) | levels[..., 2])
-    assert colors.size >= MIN_COLORS
-
-
-def legend_texts(fig: Figure) -> list[str]:
-    return [t.get_text() for legend in fig.legends for t in legend.get_texts()]
-
-
-@pytest.fixture(scope="module")
-def panel() -> pd.DataFrame:
-    """rd_intensity of the 31 provinces, 2011-2023 (complete)."""
-    data = load_provincial_panel()
-    return data[data["year"] >= 2011].reset_index(drop=True)
+from tests.spatial.viz.pictures import assert_picture, legend_texts
 
 
 @pytest.fixture(scope="module")
@@ -142,37 +109,6 @@ def test_lisa_map_renders_categories(lisa, tmp_path):
         assert f"{name} ({counts[name]})" in labels
 
 
-# ------------------------------------------------------------------------- group trend
-def test_group_trend_lines_are_group_means(panel, tmp_path):
-    path = tmp_path / "trend.png"
-    fig = group_trend(panel, "rd_intensity", region="province_en", path=path)
-    assert_picture(path)
-    lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
-    assert list(lines) == [*NBS_REGIONS, "National mean"]
-    east = panel[panel["code"].isin(NBS_REGIONS["East"])].groupby("year")["rd_intensity"].mean()
-    np.testing.assert_allclose(lines["East"].get_ydata(), east.to_numpy(), rtol=1e-12)
-    overall = panel.groupby("year")["rd_intensity"].mean()
-    np.testing.assert_allclose(lines["National mean"].get_ydata(), overall, rtol=1e-12)
-
-
-def test_group_trend_custom_groups_and_errors(panel):
-    jjj, delta = "Jing-Jin-Ji", "Yangtze delta"
-    groups = {"北京": jjj, "Tianjin": jjj, "13": jjj, "上海": delta, "江苏": delta, "浙江": delta}
-    fig = group_trend(panel, "rd_intensity", region="code", groups=groups, national=False)
-    lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
-    assert list(lines) == [jjj, delta]
-    means = panel[panel["code"].isin(["11", "12", "13"])].groupby("year")["rd_intensity"].mean()
-    np.testing.assert_allclose(lines[jjj].get_ydata(), means.to_numpy(), rtol=1e-12)
-    with pytest.raises(ProvinceNameError, match="Shangai"):
-        group_trend(panel, "rd_intensity", region="code", groups={"Shangai": "a"})
-    gaps = panel.copy()
-    gaps.loc[gaps.index[:3], "rd_intensity"] = np.nan
-    with pytest.warns(UserWarning, match="3 missing region-year value"):
-        group_trend(gaps, "rd_intensity", region="code")
-    with pytest.raises(PanelStructureError, match="no values"):
-        group_trend(load_provincial_panel().query("year == 2010"), "rd_intensity", region="code")
-
-
 # ------------------------------------------------------------------------ Chinese labels
 def test_chinese_labels_or_clear_font_error(panel, lisa, tmp_path):
     font = find_cjk_font()
@@ -193,13 +129,3 @@ def test_chinese_labels_or_clear_font_error(panel, lisa, tmp_path):
     lisa_fig = lisa_map(lisa, 2023, language="zh", path=lisa_path)
     assert_picture(lisa_path)
     assert any(text.startswith("高-高") for text in legend_texts(lisa_fig))
-
-
-def test_missing_cjk_font_raises_clear_error(panel, monkeypatch):
-    monkeypatch.setattr(figure_module, "find_cjk_font", lambda: None)
-    with pytest.raises(FontNotFoundError, match=r"install|Install") as info:
-        group_trend(panel, "rd_intensity", region="code", language="zh")
-    message = str(info.value)
-    assert "fonts-noto-cjk" in message and "language='en'" in message
-    with pytest.raises(InvalidOptionError, match="choose one of"):
-        group_trend(panel, "rd_intensity", region="code", language="fr")  # type: ignore[arg-type]
