@@ -42,6 +42,46 @@ class InverseFilter:
     Dense (exact) for ``N <= DENSE_LIMIT``; otherwise a sparse LU factorization
     with Hutchinson (1989) trace estimates from ``n_probes`` seeded
     Rademacher probes.
+
+    Notes
+    -----
+    With probes :math:`z_r`, :math:`r = 1..m`, with independent :math:`\\pm 1` entries,
+    :math:`tr\\,A \\approx m^{-1}\\sum_r z_r'Az_r` (Hutchinson 1989), applied as
+    :math:`tr\\,G \\approx m^{-1}\\sum_r z_r'Gz_r`,
+    :math:`tr\\,G^2 \\approx m^{-1}\\sum_r (G'z_r)'(Gz_r)` and
+    :math:`tr\\,G'G \\approx m^{-1}\\sum_r (Gz_r)'(Gz_r)`; the diagonal is
+    :math:`diag(G) \\approx m^{-1}\\sum_r z_r \\circ Gz_r` (Bekas, Kokiopoulou and
+    Saad 2007). The sparse LU factorization of :math:`I - \\rho W` serves all
+    products (LeSage and Pace 2009, ch. 4).
+
+    References
+    ----------
+    Hutchinson, M. F. (1989). A stochastic estimator of the trace of the influence
+    matrix for Laplacian smoothing splines. *Communications in Statistics -
+    Simulation and Computation* 18(3): 1059-1076.
+
+    Bekas, C., Kokiopoulou, E. and Saad, Y. (2007). An estimator for the diagonal of
+    a matrix. *Applied Numerical Mathematics* 57(11-12): 1214-1229.
+
+    LeSage, J. and Pace, R. K. (2009). *Introduction to Spatial Econometrics*. CRC
+    Press, Boca Raton.
+
+    Examples
+    --------
+    In the examples W has eigenvalues 1 and -1 and :math:`\\rho = 0.5`, so
+    :math:`G = \\frac23\\begin{pmatrix}1 & 2 \\\\ 2 & 1\\end{pmatrix}` with eigenvalues
+    :math:`2` and :math:`-2/3`: :math:`tr\\,G = 4/3`, :math:`tr\\,G^2 = tr\\,G'G = 40/9`,
+    :math:`G1 = 2 \\cdot 1` and :math:`diag(G) = (2/3, 2/3)`.
+    With time effects removed, :math:`JGJ` keeps only the eigenvalue :math:`-2/3`:
+
+    >>> from spatial.weights import SpatialWeights
+    >>> filt = InverseFilter(SpatialWeights.from_sparse(np.array([[0.0, 1], [1, 0]])), 0.5)
+    >>> [round(t, 4) for t in filt.traces()]
+    [1.3333, 4.4444, 4.4444]
+    >>> [round(t, 4) for t in filt.traces(center=True)]
+    [-0.6667, 0.4444, 0.4444]
+    >>> np.round(filt.solve(np.array([[1.0], [0.0]])), 4).ravel()  # (4/3)(1, 0.5)
+    array([1.3333, 0.6667])
     """
 
     def __init__(
@@ -135,7 +175,38 @@ def lag_information(
 
     (Elhorst 2014, eq. 3.11), with ``n`` and ``T`` taken from ``scaling``; when
     the scaling removes W's unit root (Lee-Yu transformation with time
-    effects), ``G`` is replaced by :math:`JGJ`.
+    effects), ``G`` is replaced by :math:`JGJ`, :math:`J = I_N - 11'/N`. The
+    cross-section version is in Anselin (1988).
+
+    References
+    ----------
+    Elhorst, J. P. (2014). *Spatial Econometrics: From Cross-Sectional Data to
+    Spatial Panels*. SpringerBriefs in Regional Science. Springer, Berlin.
+
+    Anselin, L. (1988). *Spatial Econometrics: Methods and Models*. Kluwer
+    Academic, Dordrecht.
+
+    Lee, L.-F. and Yu, J. (2010). Estimation of spatial autoregressive panel data
+    models with fixed effects. *Journal of Econometrics* 154(2): 165-185.
+
+    Examples
+    --------
+    In the examples W has eigenvalues 1 and -1 and :math:`\\rho = 0.5`, so
+    :math:`G = \\frac23\\begin{pmatrix}1 & 2 \\\\ 2 & 1\\end{pmatrix}` with eigenvalues
+    :math:`2` and :math:`-2/3`: :math:`tr\\,G = 4/3`, :math:`tr\\,G^2 = tr\\,G'G = 40/9`,
+    :math:`G1 = 2 \\cdot 1` and :math:`diag(G) = (2/3, 2/3)`.
+    A cross-section (``T = 1``) with a constant, :math:`\\gamma = 1` and
+    :math:`\\sigma^2 = 1` has :math:`v = (2, 2)'`, so the :math:`\\rho\\rho` entry is
+    :math:`80/9 + 8`:
+
+    >>> from spatial.weights import SpatialWeights
+    >>> filt = InverseFilter(SpatialWeights.from_sparse(np.array([[0.0, 1], [1, 0]])), 0.5)
+    >>> info = lag_information(np.ones((2, 1)), np.array([1.0]), 0.5, 1.0, filt, "none",
+    ...                        (1, 2), Scaling(2, 1))
+    >>> np.round(info, 4)
+    array([[ 2.    ,  4.    ,  0.    ],
+           [ 4.    , 16.8889,  1.3333],
+           [ 0.    ,  1.3333,  1.    ]])
     """
     v = lag_direction(z, gamma, filt, effects, shape)
     tr_g, tr_gg, tr_gtg = filt.traces(center=scaling.unit_root)
@@ -152,7 +223,33 @@ def lag_information(
 def lag_direction(
     z: np.ndarray, gamma: np.ndarray, filt: InverseFilter, effects: Effects, shape: tuple[int, int]
 ) -> np.ndarray:
-    """:math:`v = Q (I_T \\otimes G) Z\\gamma`, the mean part of the transformed ``Wy``."""
+    """:math:`v = Q (I_T \\otimes G) Z\\gamma`, the mean part of the transformed ``Wy``.
+
+    Notes
+    -----
+    In the lag model :math:`Wy = G Z\\gamma + G\\varepsilon` per period (data in
+    levels), so after the within transformation ``Q`` (:func:`within_transform`
+    with ``effects``) the non-stochastic part of the transformed :math:`Wy` is
+    :math:`v = Q(I_T \\otimes G)Z\\gamma` (Elhorst 2014, ch. 3); ``Z`` is time-major
+    with ``shape = (T, N)``.
+
+    References
+    ----------
+    Elhorst, J. P. (2014). *Spatial Econometrics: From Cross-Sectional Data to
+    Spatial Panels*. SpringerBriefs in Regional Science. Springer, Berlin.
+
+    Examples
+    --------
+    In the examples W has eigenvalues 1 and -1 and :math:`\\rho = 0.5`, so
+    :math:`G = \\frac23\\begin{pmatrix}1 & 2 \\\\ 2 & 1\\end{pmatrix}` with eigenvalues
+    :math:`2` and :math:`-2/3`: :math:`tr\\,G = 4/3`, :math:`tr\\,G^2 = tr\\,G'G = 40/9`,
+    :math:`G1 = 2 \\cdot 1` and :math:`diag(G) = (2/3, 2/3)`.
+
+    >>> from spatial.weights import SpatialWeights
+    >>> filt = InverseFilter(SpatialWeights.from_sparse(np.array([[0.0, 1], [1, 0]])), 0.5)
+    >>> lag_direction(np.ones((2, 1)), np.array([1.0]), filt, "none", (1, 2)).round(6)
+    array([2., 2.])
+    """
     t, n = shape
     zg = (z @ gamma).reshape(t, n)
     return within_transform(filt.g(zg.T).T, effects).ravel()
@@ -194,6 +291,31 @@ def qml_adjustment(
     :math:`I^{-1} + I^{-1}\\Omega I^{-1}` (Lee 2004, *Econometrica* 72: 1899-1925,
     Theorem 3.2). It is exact for a cross-section and applied to the stacked
     transformed model with fixed effects; :math:`\\Omega = 0` for normal errors.
+
+    References
+    ----------
+    Lee, L.-F. (2004). Asymptotic distributions of quasi-maximum likelihood
+    estimators for spatial autoregressive models. *Econometrica* 72(6): 1899-1925.
+
+    Examples
+    --------
+    In the examples W has eigenvalues 1 and -1 and :math:`\\rho = 0.5`, so
+    :math:`G = \\frac23\\begin{pmatrix}1 & 2 \\\\ 2 & 1\\end{pmatrix}` with eigenvalues
+    :math:`2` and :math:`-2/3`: :math:`tr\\,G = 4/3`, :math:`tr\\,G^2 = tr\\,G'G = 40/9`,
+    :math:`G1 = 2 \\cdot 1` and :math:`diag(G) = (2/3, 2/3)`.
+    Residuals :math:`\\pm 1` with :math:`\\sigma^2 = 1` have :math:`\\mu_3 = 0` and
+    :math:`\\kappa = 1 - 3 = -2`, so :math:`\\Omega_{\\rho\\rho} = -2 \\cdot 8/9`,
+    :math:`\\Omega_{\\rho\\sigma^2} = -2 \\cdot (4/3)/2` and
+    :math:`\\Omega_{\\sigma^2\\sigma^2} = -2 \\cdot 2/4`:
+
+    >>> from spatial.weights import SpatialWeights
+    >>> filt = InverseFilter(SpatialWeights.from_sparse(np.array([[0.0, 1], [1, 0]])), 0.5)
+    >>> v = np.array([2.0, 2.0])
+    >>> omega = qml_adjustment(np.ones((2, 1)), v, np.array([1.0, -1.0]), 1.0, filt, 1)
+    >>> np.round(omega, 4)
+    array([[ 0.    ,  0.    ,  0.    ],
+           [ 0.    , -1.7778, -1.3333],
+           [ 0.    , -1.3333, -1.    ]])
     """
     mu3 = float(np.mean(resid**3))
     kappa = float(np.mean(resid**4)) - 3.0 * sigma2**2
@@ -214,7 +336,29 @@ def qml_adjustment(
 
 
 def sandwich(information: np.ndarray, omega: np.ndarray) -> np.ndarray:
-    """QML covariance :math:`I^{-1} + I^{-1}\\Omega I^{-1}`."""
+    """QML covariance :math:`I^{-1} + I^{-1}\\Omega I^{-1}`.
+
+    Notes
+    -----
+    The asymptotic covariance of the quasi-ML estimator under non-normal
+    errors, :math:`\\Sigma^{-1} + \\Sigma^{-1}\\Omega\\Sigma^{-1}` with
+    :math:`\\Sigma` the information matrix and :math:`\\Omega` from
+    :func:`qml_adjustment` (Lee 2004); the inverse is
+    :func:`covariance_from_information`.
+
+    References
+    ----------
+    Lee, L.-F. (2004). Asymptotic distributions of quasi-maximum likelihood
+    estimators for spatial autoregressive models. *Econometrica* 72(6): 1899-1925.
+
+    Examples
+    --------
+    :math:`0.5 + 0.5 \\cdot 1 \\cdot 0.5 = 0.75`:
+
+    >>> sandwich(np.diag([2.0, 4.0]), np.diag([1.0, 0.0]))
+    array([[0.75, 0.  ],
+           [0.  , 0.25]])
+    """
     inverse = covariance_from_information(information)
     return inverse + inverse @ omega @ inverse
 
@@ -229,7 +373,34 @@ def error_information(
     Block diagonal in :math:`\\beta` (Elhorst 2014, eq. 3.13):
     :math:`Z_\\lambda'Z_\\lambda/\\sigma^2`, then
     :math:`\\begin{pmatrix} T\\,tr(G^2 + G'G) & T\\,tr(G)/\\sigma^2 \\\\
-    \\cdot & n/(2\\sigma^4)\\end{pmatrix}` with :math:`G = W(I - \\lambda W)^{-1}`.
+    \\cdot & n/(2\\sigma^4)\\end{pmatrix}` with :math:`G = W(I - \\lambda W)^{-1}`,
+    :math:`Z_\\lambda = Z - \\lambda WZ` (``z_filtered``), ``n`` and ``T`` from
+    ``scaling`` and ``G`` replaced by :math:`JGJ` when ``scaling.unit_root``.
+    The cross-section version is in Anselin (1988).
+
+    References
+    ----------
+    Elhorst, J. P. (2014). *Spatial Econometrics: From Cross-Sectional Data to
+    Spatial Panels*. SpringerBriefs in Regional Science. Springer, Berlin.
+
+    Anselin, L. (1988). *Spatial Econometrics: Methods and Models*. Kluwer
+    Academic, Dordrecht.
+
+    Examples
+    --------
+    In the examples W has eigenvalues 1 and -1 and :math:`\\rho = 0.5`, so
+    :math:`G = \\frac23\\begin{pmatrix}1 & 2 \\\\ 2 & 1\\end{pmatrix}` with eigenvalues
+    :math:`2` and :math:`-2/3`: :math:`tr\\,G = 4/3`, :math:`tr\\,G^2 = tr\\,G'G = 40/9`,
+    :math:`G1 = 2 \\cdot 1` and :math:`diag(G) = (2/3, 2/3)`.
+    With a constant, :math:`Z_\\lambda = 0.5 \\cdot 1`, so :math:`Z_\\lambda'Z_\\lambda = 0.5`:
+
+    >>> from spatial.weights import SpatialWeights
+    >>> filt = InverseFilter(SpatialWeights.from_sparse(np.array([[0.0, 1], [1, 0]])), 0.5)
+    >>> info = error_information(np.full((2, 1), 0.5), 0.5, 1.0, filt, Scaling(2, 1))
+    >>> np.round(info, 4)
+    array([[0.5   , 0.    , 0.    ],
+           [0.    , 8.8889, 1.3333],
+           [0.    , 1.3333, 1.    ]])
     """
     tr_g, tr_gg, tr_gtg = filt.traces(center=scaling.unit_root)
     k = z_filtered.shape[1]
@@ -242,7 +413,34 @@ def error_information(
 
 
 def covariance_from_information(information: np.ndarray) -> np.ndarray:
-    """Inverse of an information matrix, refusing a singular one."""
+    """Inverse of an information matrix, refusing a singular one.
+
+    Raises
+    ------
+    EstimationError
+        The matrix is singular, its inverse is not finite or has a non-positive
+        diagonal (not positive definite at the estimate).
+
+    Notes
+    -----
+    The ML covariance is the inverse of the information matrix,
+    :math:`\\widehat{Var}(\\hat\\theta) = I(\\hat\\theta)^{-1}` (Anselin 1988;
+    Elhorst 2014, ch. 3).
+
+    References
+    ----------
+    Anselin, L. (1988). *Spatial Econometrics: Methods and Models*. Kluwer
+    Academic, Dordrecht.
+
+    Elhorst, J. P. (2014). *Spatial Econometrics: From Cross-Sectional Data to
+    Spatial Panels*. SpringerBriefs in Regional Science. Springer, Berlin.
+
+    Examples
+    --------
+    >>> covariance_from_information(np.array([[4.0, 2.0], [2.0, 2.0]]))
+    array([[ 0.5, -0.5],
+           [-0.5,  1. ]])
+    """
     try:
         cov = np.linalg.inv(information)
     except np.linalg.LinAlgError as err:
@@ -256,7 +454,31 @@ def covariance_from_information(information: np.ndarray) -> np.ndarray:
 
 
 def numerical_hessian(loglik: Callable[[np.ndarray], float], params: np.ndarray) -> np.ndarray:
-    """Numerical Hessian of ``loglik`` at ``params`` (statsmodels' ``approx_hess3``)."""
+    """Numerical Hessian of ``loglik`` at ``params`` (statsmodels' ``approx_hess3``).
+
+    Notes
+    -----
+    Central differences with steps :math:`h_i = \\epsilon^{1/4}\\max(|x_i|, 0.1)`
+    (:math:`\\epsilon` the machine epsilon):
+
+    .. math:: H_{ij} \\approx \\frac{f(x + h_ie_i + h_je_j) - f(x + h_ie_i - h_je_j)
+        - f(x - h_ie_i + h_je_j) + f(x - h_ie_i - h_je_j)}{4h_ih_j}
+
+    (Ridout 2009, eq. 9, as implemented by statsmodels). The result is exact
+    (up to rounding) for quadratic functions.
+
+    References
+    ----------
+    Ridout, M. S. (2009). Statistical applications of the complex-step method of
+    numerical differentiation. *The American Statistician* 63(1): 66-74.
+
+    Examples
+    --------
+    >>> f = lambda p: -0.5 * p[0] ** 2 - p[1] ** 2 + p[0] * p[1]
+    >>> np.round(numerical_hessian(f, np.array([1.0, 2.0])), 6)
+    array([[-1.,  1.],
+           [ 1., -2.]])
+    """
     from statsmodels.tools.numdiff import approx_hess3
 
     return np.asarray(approx_hess3(np.asarray(params, dtype=np.float64), loglik))

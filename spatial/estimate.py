@@ -51,6 +51,34 @@ def maximize_scalar(
     precision, otherwise bounded Brent refines the maximum (its relative
     tolerance stops near :math:`\\sqrt{\\epsilon}`). Warns with
     :class:`BoundaryWarning` when the maximum lies at a bound.
+
+    Notes
+    -----
+    The grid of ``grid`` points on
+    :math:`[l + \\delta(h - l),\\ h - \\delta(h - l)]`, :math:`\\delta` = ``BOUND_MARGIN``,
+    gives the best point :math:`x_b` and the bracket :math:`[x_{b-1}, x_{b+1}]`. If
+    the derivative changes sign from positive to negative across the bracket,
+    its root is found by Brent's root finder (``scipy.optimize.brentq``);
+    otherwise the bracket is searched by Brent's bounded minimisation
+    (golden section with parabolic interpolation, ``method="bounded"`` of
+    ``scipy.optimize.minimize_scalar``) applied to ``-func``. Both are from
+    Brent (1973), chapters 4 and 5. The result is never worse than the best
+    grid point.
+
+    References
+    ----------
+    Brent, R. P. (1973). *Algorithms for Minimization without Derivatives*.
+    Prentice-Hall, Englewood Cliffs.
+
+    Examples
+    --------
+    >>> best = maximize_scalar(lambda r: -((r - 0.3) ** 2), (-1.0, 1.0))
+    >>> round(best.argmax, 6), best.converged, best.at_bound
+    (0.3, True, False)
+    >>> exact = maximize_scalar(lambda r: -((r - 0.3) ** 2), (-1.0, 1.0),
+    ...                         derivative=lambda r: -2.0 * (r - 0.3))
+    >>> round(exact.argmax, 12)
+    0.3
     """
     from scipy import optimize  # loaded on the first fit, not on import
 
@@ -120,6 +148,33 @@ def lee_yu_twoways(
         :math:`\\theta + \\frac1N \\Sigma^{-1} a` with :math:`\\Sigma = I/(NT)` and
         :math:`a = (0, \\dots, 0, 1/(1-\\rho), 1/(2\\sigma^2))` (Lee and Yu 2010,
         *J. Econometrics* 154: 165-185; Elhorst 2014, section 3.4).
+
+    Notes
+    -----
+    With time effects the direct estimator has a bias of order :math:`1/N`,
+    :math:`-\\Sigma^{-1}a/N` for a row-standardized W (Lee and Yu 2010), which is
+    removed: :math:`\\tilde\\theta = \\hat\\theta + \\Sigma^{-1}a/N`, where :math:`\\Sigma` is
+    the information matrix divided by :math:`NT` (``information / nobs``). The
+    :math:`1/T` bias of the individual effects is corrected by the caller,
+    :math:`\\tilde\\sigma^2 \\cdot T/(T - 1)` (Elhorst 2014, ch. 3).
+
+    References
+    ----------
+    Lee, L.-F. and Yu, J. (2010). Estimation of spatial autoregressive panel data
+    models with fixed effects. *Journal of Econometrics* 154(2): 165-185.
+
+    Elhorst, J. P. (2014). *Spatial Econometrics: From Cross-Sectional Data to
+    Spatial Panels*. SpringerBriefs in Regional Science. Springer, Berlin.
+
+    Examples
+    --------
+    A diagonal :math:`\\Sigma = diag(10, 20, 40)` with :math:`N = 10`: :math:`\\rho` moves
+    by :math:`(1/0.5)/20/10 = 0.01` and :math:`\\sigma^2` by :math:`(1/4)/40/10 = 0.000625`:
+
+    >>> theta = np.array([1.0, 0.5, 2.0])
+    >>> info = np.diag([10.0, 20.0, 40.0]) * 100  # NT = 100
+    >>> np.round(lee_yu_twoways(theta, info, nobs=100, n=10, rho_index=1), 6)
+    array([1.      , 0.51    , 2.000625])
     """
     a = np.zeros_like(theta)
     a[rho_index] = 1.0 / (1.0 - theta[rho_index])

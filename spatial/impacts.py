@@ -33,7 +33,13 @@ class Multipliers(NamedTuple):
     """Scalar multipliers of ``beta`` and ``theta`` in direct and total effects, and slopes.
 
     ``direct = beta * a + theta * b``; ``total = beta * c0 + theta * c1``;
-    ``da`` etc. are derivatives in ``rho``.
+    ``da`` etc. are derivatives in ``rho``. See :func:`multipliers` for the
+    formulas.
+
+    References
+    ----------
+    LeSage, J. and Pace, R. K. (2009). *Introduction to Spatial Econometrics*. CRC
+    Press, Boca Raton.
     """
 
     a: np.ndarray
@@ -53,7 +59,29 @@ def multipliers(rho: np.ndarray, spectrum: EigenSpectrum | SeriesSpectrum) -> Mu
     -----
     :math:`a = tr(I-\\rho W)^{-1}/N`, :math:`b = tr\\,W(I-\\rho W)^{-1}/N`,
     :math:`c_0 = 1'(I-\\rho W)^{-1}1/N`, :math:`c_1 = 1'(I-\\rho W)^{-1}W1/N`; for a
-    row-standardized W, :math:`c_0 = c_1 = 1/(1-\\rho)`.
+    row-standardized W, :math:`c_0 = c_1 = 1/(1-\\rho)`. They are the average
+    diagonal and the average row sum of :math:`(I - \\rho W)^{-1}` and of
+    :math:`W(I - \\rho W)^{-1}` (LeSage and Pace 2009, ch. 2). The slopes use
+    :math:`\\partial (I - \\rho W)^{-1}/\\partial\\rho = W(I - \\rho W)^{-2}`:
+    :math:`a' = tr\\,W(I-\\rho W)^{-2}/N`, :math:`b' = tr\\,W^2(I-\\rho W)^{-2}/N`,
+    :math:`c_0' = 1'W(I-\\rho W)^{-2}1/N`, :math:`c_1' = 1'W^2(I-\\rho W)^{-2}1/N`,
+    all evaluated through the spectral sums of :mod:`spatial.spectral`.
+
+    References
+    ----------
+    LeSage, J. and Pace, R. K. (2009). *Introduction to Spatial Econometrics*. CRC
+    Press, Boca Raton.
+
+    Examples
+    --------
+    For the W with eigenvalues 1 and -1, :math:`a = 1/(1 - \\rho^2)`,
+    :math:`b = \\rho/(1 - \\rho^2)`, :math:`c_0 = c_1 = 1/(1 - \\rho)`, so at
+    :math:`\\rho = 0.5`: :math:`a = 4/3`, :math:`b = 2/3`, :math:`a' = 2\\rho/(1-\\rho^2)^2 = 16/9`,
+    :math:`b' = (1 + \\rho^2)/(1 - \\rho^2)^2 = 20/9` and :math:`c' = 1/(1-\\rho)^2 = 4`:
+
+    >>> m = multipliers(np.array([0.5]), EigenSpectrum([1.0, -1.0]))
+    >>> [round(float(value[0]), 4) for value in m]
+    [1.3333, 0.6667, 2.0, 2.0, 1.7778, 2.2222, 4.0, 4.0]
     """
     n = spectrum.n
     r = np.asarray(rho, dtype=np.float64)
@@ -90,6 +118,19 @@ class ImpactsResults:
         or ``mean`` (mean of the draws, as SDPDmod and Elhorst's code report).
     draws : ndarray or None
         Simulated effects ``(n_valid, variables, 3)``.
+
+    Notes
+    -----
+    :attr:`zstats` is estimate / standard error and :attr:`pvalues` is
+    :math:`2(1 - \\Phi(|z|))`. :meth:`conf_int` gives
+    :math:`\\hat e \\pm z_{(1+\\ell)/2}\\,se` for the delta method and the
+    :math:`(1-\\ell)/2` and :math:`(1+\\ell)/2` percentiles of the draws for the
+    simulation (LeSage and Pace 2009).
+
+    References
+    ----------
+    LeSage, J. and Pace, R. K. (2009). *Introduction to Spatial Econometrics*. CRC
+    Press, Boca Raton.
     """
 
     estimates: pd.DataFrame
@@ -206,6 +247,58 @@ def compute_impacts(
     method : {"delta", "simulation"}
     n_draws, seed, estimate, level
         Simulation settings (see :class:`ImpactsResults`).
+
+    Returns
+    -------
+    ImpactsResults
+
+    Notes
+    -----
+    For regressor ``k`` with coefficients :math:`\\beta_k` and :math:`\\theta_k`
+    (:math:`\\theta_k = 0` if not lagged) and the :func:`multipliers` at
+    :math:`\\rho`, direct :math:`= \\beta_k a + \\theta_k b`, total
+    :math:`= \\beta_k c_0 + \\theta_k c_1` and indirect = total - direct (LeSage and
+    Pace 2009, ch. 2; Elhorst 2014, ch. 2). Without a lag of ``y``,
+    :math:`\\rho = 0` gives direct :math:`\\beta_k` and indirect
+    :math:`\\theta_k c_1(0)`.
+
+    ``delta``: the variance of each effect :math:`e` is
+    :math:`\\nabla e'\\,\\widehat{Cov}\\,\\nabla e`, with the gradients of (direct,
+    total) :math:`(a, c_0)` in :math:`\\beta_k`, :math:`(b, c_1)` in
+    :math:`\\theta_k` and :math:`(\\beta_k a' + \\theta_k b',\\ \\beta_k c_0' + \\theta_k c_1')`
+    in :math:`\\rho`, and indirect = total - direct. ``simulation``: ``n_draws``
+    parameter vectors from the multivariate normal with mean ``params`` and
+    covariance ``cov``, draws with :math:`\\rho` outside ``bounds`` discarded, the
+    effects evaluated at each draw and their standard deviation reported
+    (LeSage and Pace 2009).
+
+    References
+    ----------
+    LeSage, J. and Pace, R. K. (2009). *Introduction to Spatial Econometrics*. CRC
+    Press, Boca Raton.
+
+    Elhorst, J. P. (2014). *Spatial Econometrics: From Cross-Sectional Data to
+    Spatial Panels*. SpringerBriefs in Regional Science. Springer, Berlin.
+
+    Examples
+    --------
+    A lag model with :math:`\\beta = 2`, :math:`\\rho = 0.5`, :math:`Var(\\hat\\beta) = 0.01`,
+    :math:`Var(\\hat\\rho) = 0.0025` and the W with eigenvalues 1 and -1
+    (:func:`multipliers`): direct :math:`2 \\cdot 4/3`, total :math:`2 \\cdot 2`;
+    delta-method variances :math:`(4/3)^2 0.01 + (32/9)^2 0.0025 = (2/9)^2` (direct)
+    and :math:`2^2 0.01 + 8^2 0.0025 = 0.2` (total):
+
+    >>> res = compute_impacts(("x",), np.array([2.0, 0.5]), np.diag([0.01, 0.0025]),
+    ...                       np.array([0]), np.array([-1]), 1, EigenSpectrum([1.0, -1.0]),
+    ...                       (-1.0, 1.0))
+    >>> res.estimates.round(4)
+    effect    direct  indirect  total
+    variable
+    x         2.6667    1.3333    4.0
+    >>> res.std_errors.round(4)
+    effect    direct  indirect   total
+    variable
+    x         0.2222     0.232  0.4472
     """
     check_option("method", method, ("delta", "simulation"))
     check_option("estimate", estimate, ("plugin", "mean"))

@@ -57,7 +57,8 @@ class Scaling:
     .. math:: \\ln L = -\\frac n2 \\ln(2\\pi\\sigma^2) - \\frac{e'e}{2\\sigma^2}
         + T\\,[\\ln|I_N - \\rho W| - u\\ln(1 - \\rho)],
 
-    with :math:`\\rho` the spatial parameter (:math:`\\lambda` in error models), ``n = nobs``, ``T = periods`` and ``u = 1`` if ``unit_root`` else 0.
+    with :math:`\\rho` the spatial parameter (:math:`\\lambda` in error models),
+    ``n = nobs``, ``T = periods`` and ``u = 1`` if ``unit_root`` else 0.
     The settings are ``(NT, T, False)`` for the direct approach (Elhorst 2014,
     ch. 3) and, for the Lee-Yu (2010) transformation approach,
     ``(N(T-1), T-1, False)`` with individual effects, ``((N-1)T, T, True)``

@@ -43,7 +43,44 @@ LU_LIMIT = 20_000
 
 
 def logdet_eigen(rho: ArrayLike, eigenvalues: ArrayLike) -> np.ndarray:
-    """:math:`\\sum_i \\ln(1 - \\rho\\lambda_i)` (real part for complex eigenvalues)."""
+    """:math:`\\sum_i \\ln(1 - \\rho\\lambda_i)` (real part for complex eigenvalues).
+
+    Parameters
+    ----------
+    rho : array_like
+        Values of the spatial parameter.
+    eigenvalues : array_like
+        All N eigenvalues of W (complex allowed).
+
+    Returns
+    -------
+    ndarray
+        :math:`\\ln|I - \\rho W|`, shaped like ``rho``.
+
+    Notes
+    -----
+    :math:`|I - \\rho W| = \\prod_i (1 - \\rho\\lambda_i)`, so
+    :math:`\\ln|I - \\rho W| = \\sum_i \\ln(1 - \\rho\\lambda_i)` for every ``rho``
+    from one eigen-decomposition (Ord 1975). Complex eigenvalues come in
+    conjugate pairs whose logarithms have opposite imaginary parts, so the sum
+    is real.
+
+    References
+    ----------
+    Ord, K. (1975). Estimation methods for models of spatial interaction. *Journal of
+    the American Statistical Association* 70(349): 120-126.
+
+    Examples
+    --------
+    W with eigenvalues 1 and -1: :math:`\\ln|I - 0.5W| = \\ln 0.75 = -0.28768`. A
+    directed 3-cycle has the cube roots of unity as eigenvalues and
+    :math:`|I - \\rho W| = 1 - \\rho^3`, so :math:`\\ln 0.875 = -0.13353` at 0.5:
+
+    >>> np.round(logdet_eigen([0.0, 0.5], [1.0, -1.0]), 4)
+    array([ 0.    , -0.2877])
+    >>> np.round(logdet_eigen([0.5], np.exp(2j * np.pi * np.arange(3) / 3)), 4)
+    array([-0.1335])
+    """
     return EigenSpectrum(eigenvalues).logdet(rho)
 
 
@@ -52,6 +89,33 @@ def logdet_lu(rho: ArrayLike, matrix: sparse.spmatrix) -> np.ndarray:
 
     One factorization per value of ``rho`` (the factorization itself cannot be
     shared); inside the admissible interval the determinant is positive.
+
+    Raises
+    ------
+    EstimationError
+        :math:`I - \\rho W` is exactly singular at some ``rho``.
+
+    Notes
+    -----
+    With the sparse factorization :math:`P_r (I - \\rho W) P_c = LU` (SuperLU, unit
+    lower-triangular ``L``, permutations :math:`P_r, P_c`),
+    :math:`|I - \\rho W| = \\pm\\prod_i u_{ii}`, so
+    :math:`\\ln|I - \\rho W| = \\sum_i \\ln|u_{ii}|` when the determinant is positive
+    (LeSage and Pace 2009, ch. 4).
+
+    References
+    ----------
+    LeSage, J. and Pace, R. K. (2009). *Introduction to Spatial Econometrics*. CRC
+    Press, Boca Raton.
+
+    Examples
+    --------
+    A directed 3-cycle: :math:`|I - \\rho W| = 1 - \\rho^3`, and
+    :math:`\\ln(1 - 0.125) = -0.13353`:
+
+    >>> w = sparse.csr_matrix(np.roll(np.eye(3), 1, axis=1))
+    >>> np.round(logdet_lu([0.0, 0.5], w), 4)
+    array([ 0.    , -0.1335])
     """
     values = np.atleast_1d(np.asarray(rho, dtype=np.float64))
     identity = sparse.identity(matrix.shape[0], format="csc")
@@ -84,6 +148,35 @@ def chebyshev_traces(
     the traces come from the Chebyshev recursion
     :math:`T_{j+1}(U) = 2U T_j(U) - T_{j-1}(U)` applied to Hutchinson probes,
     or to the identity when ``exact`` (small N only).
+
+    Notes
+    -----
+    With ``m`` Rademacher probes :math:`z_r` (Hutchinson 1989),
+    :math:`tr\\,T_j(U) \\approx m^{-1}\\sum_r z_r' T_j(U) z_r`. The first three are
+    set exactly: :math:`tr\\,T_0 = N`, :math:`tr\\,T_1 = tr\\,U` and
+    :math:`tr\\,T_2 = 2\\,tr\\,U^2 - N`, with
+    :math:`tr\\,U = a\\,tr\\,W - bN` and
+    :math:`tr\\,U^2 = a^2 tr\\,W^2 - 2ab\\,tr\\,W + b^2 N`, :math:`a = 2/(h - l)`,
+    :math:`b = (h + l)/(h - l)` (Pace and LeSage 2004).
+
+    References
+    ----------
+    Pace, R. K. and LeSage, J. P. (2004). Chebyshev approximation of log-determinants
+    of spatial weight matrices. *Computational Statistics & Data Analysis* 45(2):
+    179-196.
+
+    Hutchinson, M. F. (1989). A stochastic estimator of the trace of the influence
+    matrix for Laplacian smoothing splines. *Communications in Statistics -
+    Simulation and Computation* 18(3): 1059-1076.
+
+    Examples
+    --------
+    W with eigenvalues 1 and -1 on ``(-1, 1)``:
+    :math:`tr\\,T_j(W) = T_j(1) + T_j(-1) = 1 + (-1)^j`:
+
+    >>> w = sparse.csr_matrix([[0.0, 1.0], [1.0, 0.0]])
+    >>> chebyshev_traces(w, 3, (-1.0, 1.0), exact=True)
+    array([2., 0., 2., 0.])
     """
     low, high = interval
     n = matrix.shape[0]
@@ -131,7 +224,25 @@ def logdet_chebyshev(
     :math:`\\ln|I-\\rho W| \\approx \\sum_j c_j(\\rho)\\, tr\\,T_j(U) - c_0 N / 2`
     (Pace and LeSage 2004, *Computational Statistics & Data Analysis* 45:
     179-196, who use ``(l, h) = (-1, 1)``; the exact interval keeps
-    :math:`1 - \\rho x > 0` for every admissible ``rho``).
+    :math:`1 - \\rho x > 0` for every admissible ``rho``). The nodes are
+    :math:`u_k = \\cos(\\pi(k + 1/2)/(q + 1))`, :math:`x(u) = ((h - l)u + h + l)/2`
+    and :math:`c_j(\\rho) = \\frac{2}{q + 1}\\sum_{k=0}^{q} \\ln(1 - \\rho x(u_k)) T_j(u_k)`.
+
+    References
+    ----------
+    Pace, R. K. and LeSage, J. P. (2004). Chebyshev approximation of log-determinants
+    of spatial weight matrices. *Computational Statistics & Data Analysis* 45(2):
+    179-196.
+
+    Examples
+    --------
+    With exact traces of the W with eigenvalues 1 and -1, degree 10 reproduces
+    :math:`\\ln(1 - 0.5^2) = -0.28768` to the digits shown:
+
+    >>> w = sparse.csr_matrix([[0.0, 1.0], [1.0, 0.0]])
+    >>> traces = chebyshev_traces(w, 10, (-1.0, 1.0), exact=True)
+    >>> np.round(logdet_chebyshev([0.5], traces), 4)
+    array([-0.2877])
     """
     tr = np.asarray(traces, dtype=np.float64)
     low, high = interval
@@ -148,7 +259,35 @@ def logdet_chebyshev(
 
 
 def logdet_mc(rho: ArrayLike, spectrum: SeriesSpectrum) -> np.ndarray:
-    """Barry-Pace power series :math:`-\\sum_k \\rho^k tr(W^k)/k` with estimated traces."""
+    """Barry-Pace power series :math:`-\\sum_k \\rho^k tr(W^k)/k` with estimated traces.
+
+    Notes
+    -----
+    :math:`\\ln|I - \\rho W| = tr \\ln(I - \\rho W) = -\\sum_{k \\ge 1} \\rho^k tr(W^k)/k`
+    for :math:`|\\rho| \\max_i|\\lambda_i| < 1`, truncated at the order of
+    ``spectrum`` (Barry and Pace 1999). The traces are the moments of
+    :class:`~spatial.spectral.SeriesSpectrum`: exact for :math:`k \\le 2` and
+    otherwise Hutchinson (1989) estimates with Rademacher probes (Barry and
+    Pace use normalised Gaussian probes; both are unbiased).
+
+    References
+    ----------
+    Barry, R. P. and Pace, R. K. (1999). Monte Carlo estimates of the log determinant
+    of large sparse matrices. *Linear Algebra and its Applications* 289(1-3): 41-54.
+
+    Hutchinson, M. F. (1989). A stochastic estimator of the trace of the influence
+    matrix for Laplacian smoothing splines. *Communications in Statistics -
+    Simulation and Computation* 18(3): 1059-1076.
+
+    Examples
+    --------
+    For the W with eigenvalues 1 and -1, :math:`tr(W^k) = 1 + (-1)^k` and the
+    series sums to :math:`\\ln(1 - \\rho^2)`:
+
+    >>> w = sparse.csr_matrix([[0.0, 1.0], [1.0, 0.0]])
+    >>> np.round(logdet_mc([0.5], SeriesSpectrum.from_matrix(w, order=30, exact=True)), 4)
+    array([-0.2877])
+    """
     return spectrum.logdet(rho)
 
 
@@ -173,6 +312,28 @@ class LogDeterminant:
         Traces of the ``chebyshev`` log-determinant, on ``interval``.
     n_probes, seed, order : int
         Settings of the stochastic kernels (recorded on results).
+
+    Notes
+    -----
+    Calling the object evaluates :math:`\\ln|I - \\rho W|` with the chosen kernel:
+    :func:`logdet_eigen` (Ord 1975), :func:`logdet_lu` (LeSage and Pace 2009),
+    :func:`logdet_chebyshev` (Pace and LeSage 2004) or :func:`logdet_mc`
+    (Barry and Pace 1999).
+
+    References
+    ----------
+    Ord, K. (1975). Estimation methods for models of spatial interaction. *Journal of
+    the American Statistical Association* 70(349): 120-126.
+
+    LeSage, J. and Pace, R. K. (2009). *Introduction to Spatial Econometrics*. CRC
+    Press, Boca Raton.
+
+    Pace, R. K. and LeSage, J. P. (2004). Chebyshev approximation of log-determinants
+    of spatial weight matrices. *Computational Statistics & Data Analysis* 45(2):
+    179-196.
+
+    Barry, R. P. and Pace, R. K. (1999). Monte Carlo estimates of the log determinant
+    of large sparse matrices. *Linear Algebra and its Applications* 289(1-3): 41-54.
     """
 
     method: str
@@ -216,6 +377,36 @@ def make_logdet(
     Traces for the score, the covariance and the impacts are exact up to 1,000
     entities and otherwise come from a power series with ``order`` terms and
     ``n_probes`` seeded Hutchinson probes.
+
+    Notes
+    -----
+    The admissible interval is :math:`(1/\\lambda_{min}, 1/\\lambda_{max})` of the
+    real eigenvalues of W (Ord 1975; LeSage and Pace 2009, ch. 4); the kernels
+    are those of :class:`LogDeterminant`. The prepared kernel is cached on W.
+
+    References
+    ----------
+    Ord, K. (1975). Estimation methods for models of spatial interaction. *Journal of
+    the American Statistical Association* 70(349): 120-126.
+
+    LeSage, J. and Pace, R. K. (2009). *Introduction to Spatial Econometrics*. CRC
+    Press, Boca Raton.
+
+    Pace, R. K. and LeSage, J. P. (2004). Chebyshev approximation of log-determinants
+    of spatial weight matrices. *Computational Statistics & Data Analysis* 45(2):
+    179-196.
+
+    Barry, R. P. and Pace, R. K. (1999). Monte Carlo estimates of the log determinant
+    of large sparse matrices. *Linear Algebra and its Applications* 289(1-3): 41-54.
+
+    Examples
+    --------
+    >>> w = SpatialWeights.from_sparse(np.array([[0.0, 1.0], [1.0, 0.0]]))
+    >>> kernel = make_logdet(w)
+    >>> kernel.method, tuple(round(b, 6) for b in kernel.bounds)
+    ('eigen', (-1.0, 1.0))
+    >>> np.round(kernel([0.0, 0.5]), 4)
+    array([ 0.    , -0.2877])
     """
     check_option("logdet", method, LOGDET_METHODS)
     if method == "auto":

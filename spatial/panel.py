@@ -35,11 +35,11 @@ class SpatialPanelData:
     y_name : str
     x_names : tuple of str
     regions : pandas.Index
-        Region labels in W's order (the N axis).
+        The data's region labels in W's order (the N axis).
     years : pandas.Index
         Sorted period labels (the T axis).
     w : SpatialWeights
-        W, whose ids are ``regions``.
+        W, whose ids are ``regions`` (or their province codes).
     region_name, year_name : hashable
         Names of the key columns.
     """
@@ -96,8 +96,34 @@ def _alignment_hint(only_data: Sequence[Hashable], w: SpatialWeights) -> str:
     return ""
 
 
-def align_to_weights(panel: PanelArrays, w: SpatialWeights) -> np.ndarray:
-    """The values of ``panel`` with the region axis in the order of ``w.ids``.
+def _codes_in_weights(regions: pd.Index, w: SpatialWeights) -> np.ndarray:
+    """Position in W of each region: by label, or, when W's ids are province codes and
+    the data name the provinces (in any spelling), by the resolved code."""
+    codes = w.id_index.get_indexer(regions)
+    if (codes >= 0).all():
+        return codes
+    from .geography import ProvinceNameError, province_codes, resolve_provinces
+
+    if set(map(str, w.ids)) <= set(province_codes()):
+        try:
+            resolved = resolve_provinces(regions)
+        except ProvinceNameError:
+            return codes
+        position = {str(i): k for k, i in enumerate(w.ids)}
+        by_code = np.array([position.get(c, -1) for c in resolved], dtype=np.intp)
+        if (by_code >= 0).all() and len(set(resolved)) == len(resolved):
+            return by_code
+    return codes
+
+
+def align_to_weights(panel: PanelArrays, w: SpatialWeights) -> tuple[np.ndarray, pd.Index]:
+    """The values of ``panel`` with the region axis in the order of ``w.ids``, and the
+    data's region labels in that order.
+
+    Regions are matched to W's ids by label; when W's ids are the 2-digit province
+    codes of :func:`spatial.weights.china_provinces` and the data name the provinces
+    (in any spelling of :func:`spatial.geography.resolve_provinces`), by the resolved
+    code, and the data's labels are kept.
 
     Raises
     ------
@@ -106,7 +132,7 @@ def align_to_weights(panel: PanelArrays, w: SpatialWeights) -> np.ndarray:
         few of each side are listed, with a hint when the types or the spelling
         differ).
     """
-    codes = w.id_index.get_indexer(panel.regions)
+    codes = _codes_in_weights(panel.regions, w)
     only_data = [r for r, c in zip(panel.regions, codes) if c < 0]
     present = np.zeros(w.n, dtype=bool)
     present[codes[codes >= 0]] = True
@@ -121,7 +147,7 @@ def align_to_weights(panel: PanelArrays, w: SpatialWeights) -> np.ndarray:
             f"w.reorder(ids) or the data to the same regions.{_alignment_hint(only_data, w)}"
         )
     order = np.argsort(codes)
-    return panel.values[:, order]
+    return panel.values[:, order], pd.Index(panel.regions[order], name=panel.region_name)
 
 
 def spatial_panel(
@@ -174,13 +200,13 @@ def spatial_panel(
             "them (e.g. to their nearest neighbour, or spatial.weights.china_provinces(), which "
             "links Hainan to Guangdong) or drop them from the data and from W."
         )
-    values = align_to_weights(panel, w)
+    values, regions = align_to_weights(panel, w)
     return SpatialPanelData(
         y=np.ascontiguousarray(values[:, :, 0]),
         x=np.ascontiguousarray(values[:, :, 1:]),
         y_name=str(y),
         x_names=tuple(str(v) for v in x),
-        regions=pd.Index(w.ids, name=panel.region_name),
+        regions=regions,
         years=panel.years,
         w=w,
         region_name=panel.region_name,

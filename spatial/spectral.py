@@ -33,7 +33,24 @@ CHUNK = 2_000_000
 
 
 class Spectrum(Protocol):
-    """Interface of the spectral kernels (see module docstring)."""
+    """Interface of the spectral kernels (see module docstring).
+
+    Notes
+    -----
+    ``sum(rho, p, m)`` is :math:`\\sum_i g_i \\lambda_i^p/(1 - \\rho\\lambda_i)^m`,
+    with :math:`g_i = 1` (``kind="trace"``: :math:`tr[W^p(I - \\rho W)^{-m}]`) or
+    the total weights (``kind="total"``: :math:`N^{-1}1'W^p(I - \\rho W)^{-m}1`);
+    ``logdet(rho)`` is :math:`\\sum_i \\ln(1 - \\rho\\lambda_i) = \\ln|I - \\rho W|`
+    (Ord 1975; LeSage and Pace 2009, ch. 4).
+
+    References
+    ----------
+    Ord, K. (1975). Estimation methods for models of spatial interaction. *Journal of
+    the American Statistical Association* 70(349): 120-126.
+
+    LeSage, J. and Pace, R. K. (2009). *Introduction to Spatial Econometrics*. CRC
+    Press, Boca Raton.
+    """
 
     n: int
     method: str
@@ -58,6 +75,37 @@ class EigenSpectrum:
         :math:`g_i = (1'v_i)(u_i'1)/N` with right eigenvectors ``v_i`` and the
         rows ``u_i`` of ``V^{-1}``; omitted for a row-standardized W, where
         :math:`1'(I - \\rho W)^{-1} 1 / N = 1/(1 - \\rho)` exactly.
+
+    Notes
+    -----
+    With :math:`W = V\\Lambda V^{-1}`,
+    :math:`W^p(I - \\rho W)^{-m} = V \\operatorname{diag}(\\lambda_i^p/(1 - \\rho\\lambda_i)^m)
+    V^{-1}`, so :math:`tr[W^p(I - \\rho W)^{-m}] = \\sum_i \\lambda_i^p/(1 - \\rho\\lambda_i)^m`
+    and :math:`N^{-1}1'W^p(I - \\rho W)^{-m}1 = \\sum_i g_i\\lambda_i^p/(1 - \\rho\\lambda_i)^m`;
+    :math:`\\ln|I - \\rho W| = \\sum_i \\ln(1 - \\rho\\lambda_i)` (Ord 1975). For a
+    row-standardized W, :math:`W1 = 1` gives the totals
+    :math:`1/(1 - \\rho)^m` for every ``p`` (LeSage and Pace 2009, ch. 4).
+
+    References
+    ----------
+    Ord, K. (1975). Estimation methods for models of spatial interaction. *Journal of
+    the American Statistical Association* 70(349): 120-126.
+
+    LeSage, J. and Pace, R. K. (2009). *Introduction to Spatial Econometrics*. CRC
+    Press, Boca Raton.
+
+    Examples
+    --------
+    For the W with eigenvalues 1 and -1,
+    :math:`(I - 0.5W)^{-1} = \\frac43\\begin{pmatrix}1 & 0.5 \\\\ 0.5 & 1\\end{pmatrix}`:
+    :math:`tr(I - 0.5W)^{-1} = 2 + 2/3`, :math:`tr\\,W(I - 0.5W)^{-1} = 2 - 2/3` and
+    :math:`\\ln|I - 0.5W| = \\ln 0.75`:
+
+    >>> spec = EigenSpectrum([1.0, -1.0])
+    >>> np.round(spec.sum([0.5], 0, 1), 4), np.round(spec.sum([0.5], 1, 1), 4)
+    (array([2.6667]), array([1.3333]))
+    >>> np.round(spec.logdet([0.5]), 4)
+    array([-0.2877])
     """
 
     method = "eigen"
@@ -133,6 +181,36 @@ class SeriesSpectrum:
     :math:`\\sum_i \\lambda_i^p/(1-\\rho\\lambda_i)^2 = \\sum_q (q+1)\\rho^q t_{q+p}`;
     :math:`\\ln|I - \\rho W| = -\\sum_{k\\ge1} \\rho^k t_k / k` (Barry and Pace 1999).
     Valid for :math:`|\\rho| \\max|\\lambda| < 1`; the series is truncated at ``K``.
+    Totals use :math:`m_k` in place of :math:`t_k` (LeSage and Pace 2009, ch. 4).
+    :meth:`from_matrix` estimates :math:`t_k`, :math:`k \\ge 3`, by Hutchinson's
+    (1989) estimator :math:`t_k \\approx m^{-1}\\sum_r z_r'W^k z_r` with ``m``
+    Rademacher probes; :math:`t_0 = N`, :math:`t_1 = tr\\,W` and
+    :math:`t_2 = \\sum_{ij} w_{ij}w_{ji}` are exact, and so are the :math:`m_k`
+    (matrix-vector products).
+
+    References
+    ----------
+    Barry, R. P. and Pace, R. K. (1999). Monte Carlo estimates of the log determinant
+    of large sparse matrices. *Linear Algebra and its Applications* 289(1-3): 41-54.
+
+    Hutchinson, M. F. (1989). A stochastic estimator of the trace of the influence
+    matrix for Laplacian smoothing splines. *Communications in Statistics -
+    Simulation and Computation* 18(3): 1059-1076.
+
+    LeSage, J. and Pace, R. K. (2009). *Introduction to Spatial Econometrics*. CRC
+    Press, Boca Raton.
+
+    Examples
+    --------
+    For the W with eigenvalues 1 and -1, :math:`t_k = 1 + (-1)^k` and
+    :math:`\\sum_q 0.5^q t_q = 2/0.75`:
+
+    >>> w = sparse.csr_matrix([[0.0, 1.0], [1.0, 0.0]])
+    >>> spec = SeriesSpectrum.from_matrix(w, order=40, exact=True)
+    >>> spec.trace_moments[:4], spec.total_moments[:2]
+    (array([2., 0., 2., 0.]), array([1., 1.]))
+    >>> np.round(spec.sum([0.5], 0, 1), 4), np.round(spec.logdet([0.5]), 4)
+    (array([2.6667]), array([-0.2877]))
     """
 
     method = "series"

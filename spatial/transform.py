@@ -26,6 +26,17 @@ EFFECTS: tuple[Effects, ...] = ("individual", "time", "twoways", "none")
 def spatial_lag(w: sparse.spmatrix, values: np.ndarray) -> np.ndarray:
     """``W a_t`` for every period ``t`` of a ``(T, N)`` or ``(T, N, K)`` array, in one product.
 
+    Notes
+    -----
+    For time-major stacked data the panel spatial lag is :math:`(I_T \\otimes W)a`,
+    i.e. :math:`(Wa)_{it} = \\sum_j w_{ij} a_{jt}` period by period (Elhorst 2014,
+    ch. 3). It is applied to the raw data, before :func:`within_transform`.
+
+    References
+    ----------
+    Elhorst, J. P. (2014). *Spatial Econometrics: From Cross-Sectional Data to
+    Spatial Panels*. SpringerBriefs in Regional Science. Springer, Berlin.
+
     Examples
     --------
     >>> w = sparse.csr_matrix([[0, 1.0], [1.0, 0]])
@@ -49,7 +60,39 @@ def within_transform(values: np.ndarray, effects: Effects) -> np.ndarray:
     :math:`a_{it} - \\bar a_{\\cdot t}`; ``twoways``:
     :math:`a_{it} - \\bar a_{i\\cdot} - \\bar a_{\\cdot t} + \\bar a_{\\cdot\\cdot}`;
     ``none``: unchanged. Equivalent to OLS on entity and/or period dummies
-    (Frisch-Waugh-Lovell).
+    (Frisch-Waugh-Lovell): the transformed data are the residuals of a
+    regression on the dummies, so regressing transformed on transformed
+    variables gives the dummy-variable (LSDV) slopes (Frisch and Waugh 1933;
+    Lovell 1963). The ``twoways`` formula is that projection for a balanced
+    panel (Elhorst 2014, ch. 3).
+
+    References
+    ----------
+    Frisch, R. and Waugh, F. V. (1933). Partial time regressions as compared with
+    individual trends. *Econometrica* 1(4): 387-401.
+
+    Lovell, M. C. (1963). Seasonal adjustment of economic time series and multiple
+    regression analysis. *Journal of the American Statistical Association* 58(304):
+    993-1010.
+
+    Elhorst, J. P. (2014). *Spatial Econometrics: From Cross-Sectional Data to
+    Spatial Panels*. SpringerBriefs in Regional Science. Springer, Berlin.
+
+    Examples
+    --------
+    Two periods (rows) of two entities (columns); entity means 2 and 4,
+    period means 1.5 and 4.5, grand mean 3:
+
+    >>> a = np.array([[1.0, 2.0], [3.0, 6.0]])
+    >>> within_transform(a, "individual")
+    array([[-1., -2.],
+           [ 1.,  2.]])
+    >>> within_transform(a, "time")
+    array([[-0.5,  0.5],
+           [-1.5,  1.5]])
+    >>> within_transform(a, "twoways")
+    array([[ 0.5, -0.5],
+           [-0.5,  0.5]])
     """
     check_option("effects", effects, EFFECTS)
     arr = np.asarray(values, dtype=np.float64)
@@ -72,5 +115,27 @@ def within_transform(values: np.ndarray, effects: Effects) -> np.ndarray:
 
 
 def absorbed_dof(effects: Effects, n: int, t: int) -> int:
-    """Number of fixed effects absorbed by the transformation (for degrees of freedom)."""
+    """Number of fixed effects absorbed by the transformation (for degrees of freedom).
+
+    Notes
+    -----
+    The rank of the dummy matrix that the transformation projects out:
+    :math:`N` entity dummies, :math:`T` period dummies, or :math:`N + T - 1` for
+    both (one is redundant with the other set; Frisch and Waugh 1933; Lovell
+    1963).
+
+    References
+    ----------
+    Frisch, R. and Waugh, F. V. (1933). Partial time regressions as compared with
+    individual trends. *Econometrica* 1(4): 387-401.
+
+    Lovell, M. C. (1963). Seasonal adjustment of economic time series and multiple
+    regression analysis. *Journal of the American Statistical Association* 58(304):
+    993-1010.
+
+    Examples
+    --------
+    >>> absorbed_dof("individual", 30, 10), absorbed_dof("twoways", 30, 10)
+    (30, 39)
+    """
     return {"individual": n, "time": t, "twoways": n + t - 1, "none": 0}[effects]

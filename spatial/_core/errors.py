@@ -20,6 +20,7 @@ __all__ = [
     "PanelBalanceWarning",
     "PanelStructureError",
     "SpecificationError",
+    "SpellingWarning",
     "UnbalancedPanelError",
 ]
 
@@ -61,3 +62,7 @@ class UnbalancedPanelError(PanelStructureError):
 
 class PanelBalanceWarning(UserWarning):
     """Regions were dropped to balance the panel (``balance="drop"``)."""
+
+
+class SpellingWarning(UserWarning):
+    """Several spellings of one province were unified to the first one seen."""

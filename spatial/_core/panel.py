@@ -27,6 +27,7 @@ from .errors import (
     MissingValueError,
     PanelBalanceWarning,
     SpecificationError,
+    SpellingWarning,
     UnbalancedPanelError,
 )
 from .messages import format_items, nonfinite_cells, suggest
@@ -51,6 +52,9 @@ class PanelArrays:
         Names of the key columns.
     dropped_regions : tuple
         Regions removed by ``balance="drop"``.
+    merged_spellings : tuple of (kept, (others, ...))
+        Province spellings unified to the first one seen (see
+        :func:`spatial.geography.unify_province_labels`).
     """
 
     values: np.ndarray
@@ -60,6 +64,7 @@ class PanelArrays:
     region_name: Hashable
     year_name: Hashable
     dropped_regions: tuple[Hashable, ...] = ()
+    merged_spellings: tuple[tuple[Hashable, tuple[Hashable, ...]], ...] = ()
 
     def index(self) -> pd.MultiIndex:
         """The (region, year) index of the region-major flattening of ``(N, T)`` outputs."""
@@ -120,6 +125,26 @@ def panel_keys(
                 + suggest(str(key), data.columns)
             )
     return found[0], found[1], region, year
+
+
+def _unified_provinces(
+    labels: np.ndarray,
+) -> tuple[np.ndarray, tuple[tuple[Hashable, tuple[Hashable, ...]], ...]]:
+    """Region labels with several spellings of a province unified, and what was merged."""
+    from ..geography.provinces import unify_province_labels
+
+    unified, merged = unify_province_labels(labels)
+    if not merged:
+        return labels, ()
+    shown = "; ".join(f"{', '.join(map(str, others))} -> {kept}" for kept, others in merged.items())
+    warnings.warn(
+        f"Province names spelled in more than one way were unified to the first spelling: {shown}.",
+        SpellingWarning,
+        stacklevel=4,
+    )
+    out = np.empty(len(unified), dtype=object)
+    out[:] = unified
+    return out, tuple((kept, tuple(others)) for kept, others in merged.items())
 
 
 def _numeric_block(
@@ -194,6 +219,12 @@ def panel_arrays(
     ColumnNotFoundError, MissingValueError, DuplicateObservationError, UnbalancedPanelError
         Each message names the columns, regions and years involved.
 
+    Warns
+    -----
+    SpellingWarning
+        Province names spelled in several ways (内蒙古 in some years, 内蒙古自治区 in
+        others) count as one region, labelled with the first spelling seen.
+
     Examples
     --------
     >>> frame = pd.DataFrame({"province": ["B", "A", "B", "A"], "year": [2020, 2020, 2021, 2021],
@@ -211,6 +242,7 @@ def panel_arrays(
                 f"{int(absent.sum())} row(s) have no {role} label (first at row "
                 f"{int(np.flatnonzero(absent)[0])})."
             )
+    region_values, merged = _unified_provinces(region_values)
     columns = [str(c) for c in columns]
     values = _numeric_block(data, columns, region_values, year_values)
     if not allow_missing:
@@ -276,6 +308,7 @@ def panel_arrays(
         region_name=region_name,
         year_name=year_name,
         dropped_regions=dropped,
+        merged_spellings=merged,
     )
 
 

@@ -84,7 +84,7 @@ def _year_values(
     region: Hashable,
     year: Hashable,
     years: Sequence[Any] | None,
-) -> tuple[list[Any], np.ndarray]:
+) -> tuple[list[Any], np.ndarray, list[Hashable]]:
     """The values as a (T, N) array, columns in the order of ``w.ids``, rows by year.
 
     The table goes through the toolkit's panel validator (missing values,
@@ -101,14 +101,15 @@ def _year_values(
             )
         table = table[table[year].isin(wanted)]
     panel = panel_arrays(table, [str(value)], region, year)
-    values = align_to_weights(panel, w)[:, :, 0]
+    aligned, labels = align_to_weights(panel, w)
+    values = aligned[:, :, 0]
     flat = [panel.years[t] for t in np.flatnonzero(np.ptp(values, axis=1) == 0)]
     if flat:
         raise PanelStructureError(
             f"{value!r} is constant across regions in year(s) {format_items(flat)}; spatial "
             "autocorrelation is undefined there."
         )
-    return list(panel.years), values
+    return list(panel.years), values, list(labels)
 
 
 def aligned_values(values: pd.Series, w: SpatialWeights) -> np.ndarray:
@@ -116,7 +117,7 @@ def aligned_values(values: pd.Series, w: SpatialWeights) -> np.ndarray:
     check_weights(w)
     frame = pd.DataFrame({"region": values.index, "year": 0, "value": values.to_numpy()})
     panel = panel_arrays(frame, ["value"], "region", "year")
-    y = align_to_weights(panel, w)[0, :, 0]
+    y = align_to_weights(panel, w)[0][0, :, 0]
     if np.ptp(y) == 0:
         raise PanelStructureError("values are constant; spatial autocorrelation is undefined.")
     return y
@@ -247,7 +248,7 @@ def moran_by_year(
     check_option("standardize", standardize, ("row", "none"))
     permutations = _check_permutations(permutations, 0)
     seed = check_seed(seed)
-    labels, values = _year_values(table, value, w, region, year, years)
+    labels, values, _ = _year_values(table, value, w, region, year, years)
     wlib = w.to_libpysal()
     transformation = _ESDA_TRANSFORM[standardize]
     rows = []
@@ -409,7 +410,7 @@ def local_moran(
     seed = check_seed(seed)
     if not 0.0 < float(significance) < 1.0:
         raise InvalidOptionError(f"significance must lie in (0, 1), got {significance!r}.")
-    labels, values = _year_values(table, value, w, region, year, years)
+    labels, values, regions = _year_values(table, value, w, region, year, years)
     wlib = w.to_libpysal()
     transformation = _ESDA_TRANSFORM[standardize]
     island = np.isin(np.arange(w.n), [w.ids.index(i) for i in w.islands])
@@ -438,7 +439,7 @@ def local_moran(
         parts.append(
             pd.DataFrame(
                 {
-                    region: list(w.ids),
+                    region: regions,
                     year: t,
                     value: y,
                     "z": lm.z,

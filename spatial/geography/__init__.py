@@ -7,7 +7,13 @@
   West, Northeast) by province code.
 """
 
-from .provinces import ProvinceNameError, load_china_provinces, province_codes, resolve_provinces
+from .provinces import (
+    ProvinceNameError,
+    load_china_provinces,
+    province_codes,
+    resolve_provinces,
+    unify_province_labels,
+)
 from .regions import NBS_REGION_OF, NBS_REGIONS, NBS_REGIONS_ZH
 
 __all__ = [
@@ -18,4 +24,5 @@ __all__ = [
     "load_china_provinces",
     "province_codes",
     "resolve_provinces",
+    "unify_province_labels",
 ]

@@ -34,6 +34,7 @@ __all__ = [
     "load_china_provinces",
     "province_codes",
     "resolve_provinces",
+    "unify_province_labels",
 ]
 
 #: Spellings seen in users' data beyond the official names (normalized keys).
@@ -186,3 +187,49 @@ def resolve_provinces(names: Iterable[Hashable]) -> list[str]:
 def _display(code: str) -> str:
     row = _attributes().set_index("code").loc[code]
     return f"{row['name_en']} ({row['name_zh_short']}, {code})"
+
+
+def unify_province_labels(
+    labels: Iterable[Hashable],
+) -> tuple[list[Hashable], dict[Hashable, list[Hashable]]]:
+    """One label per province when a column spells some provinces in several ways.
+
+    When every label resolves to a province (:func:`resolve_provinces`) and some
+    province is spelled in more than one way (内蒙古 in some years, 内蒙古自治区 in
+    others), every spelling is replaced by the first one seen for that province;
+    otherwise the labels come back unchanged.
+
+    Returns
+    -------
+    labels : list
+        The labels, unified.
+    merged : dict
+        ``{kept spelling: [other spellings replaced by it]}``; empty when nothing
+        was merged.
+
+    Examples
+    --------
+    >>> unify_province_labels(["内蒙古", "北京", "内蒙古自治区", "Beijing"])
+    (['内蒙古', '北京', '内蒙古', '北京'], {'内蒙古': ['内蒙古自治区'], '北京': ['Beijing']})
+    >>> unify_province_labels(["a", "b", "a"])
+    (['a', 'b', 'a'], {})
+    """
+    values = list(labels)
+    distinct = list(dict.fromkeys(values))
+    codes = []
+    for label in distinct:  # stops at the first label that is not a province
+        code = _code_of(label) if isinstance(label, (str, int)) and label is not True else None
+        if code is None or label is False:
+            return values, {}
+        codes.append(code)
+    first: dict[str, Hashable] = {}
+    for label, code in zip(distinct, codes):
+        first.setdefault(code, label)
+    canonical = {label: first[code] for label, code in zip(distinct, codes)}
+    merged: dict[Hashable, list[Hashable]] = {}
+    for label, kept in canonical.items():
+        if label != kept:
+            merged.setdefault(kept, []).append(label)
+    if not merged:
+        return values, {}
+    return [canonical[v] for v in values], merged

@@ -45,7 +45,13 @@ def great_circle_distances(coordinates: ArrayLike) -> np.ndarray:
     Notes
     -----
     Haversine formula :math:`d = 2R\\arcsin\\sqrt{\\sin^2(\\Delta\\phi/2) +
-    \\cos\\phi_1\\cos\\phi_2\\sin^2(\\Delta\\lambda/2)}` with :math:`R = 6371.0088` km.
+    \\cos\\phi_1\\cos\\phi_2\\sin^2(\\Delta\\lambda/2)}` with :math:`R = 6371.0088` km
+    (latitudes :math:`\\phi`, longitudes :math:`\\lambda`; Sinnott 1984). The
+    haversine form stays accurate for small distances.
+
+    References
+    ----------
+    Sinnott, R. W. (1984). Virtues of the haversine. *Sky and Telescope* 68(2): 159.
 
     Examples
     --------
@@ -105,7 +111,36 @@ def knn(
     great_circle: bool = True,
     transform: Transform = "row",
 ) -> SpatialWeights:
-    """k nearest neighbours (asymmetric), binary before standardization."""
+    """k nearest neighbours (asymmetric), binary before standardization.
+
+    Notes
+    -----
+    :math:`w_{ij} = 1` if ``j`` is among the ``k`` units closest to ``i`` (great-circle
+    or Euclidean distance), else 0; ties are broken by position. Every unit has
+    exactly ``k`` neighbours, so W is usually asymmetric (Getis and Aldstadt 2004;
+    Anselin and Rey 2014).
+    With ``transform="row"`` every row is divided by its sum,
+    :math:`w^*_{ij} = w_{ij}/\\sum_k w_{ik}` (Anselin and Rey 2014).
+
+    References
+    ----------
+    Getis, A. and Aldstadt, J. (2004). Constructing the spatial weights matrix using
+    a local statistic. *Geographical Analysis* 36(2): 90-104.
+
+    Anselin, L. and Rey, S. J. (2014). *Modern Spatial Econometrics in Practice: A
+    Guide to GeoDa, GeoDaSpace and PySAL*. GeoDa Press, Chicago.
+
+    Examples
+    --------
+    In the examples three points lie on a line at :math:`x = 0, 1, 3` (planar
+    coordinates, ``great_circle=False``).
+
+    >>> xy, ids = [[0.0, 0.0], [1.0, 0.0], [3.0, 0.0]], ["a", "b", "c"]
+    >>> knn(xy, ids, k=1, great_circle=False).sparse.toarray()
+    array([[0., 1., 0.],
+           [1., 0., 0.],
+           [0., 1., 0.]])
+    """
     n = len(ids)
     if not 1 <= int(k) < n:
         raise SpecificationError(f"k must be between 1 and {n - 1}; got {k}.")
@@ -126,7 +161,40 @@ def inverse_distance(
     great_circle: bool = True,
     transform: Transform = "row",
 ) -> SpatialWeights:
-    """Inverse distance :math:`w_{ij} = d_{ij}^{-\\alpha}` (zero beyond ``cutoff`` km)."""
+    """Inverse distance :math:`w_{ij} = d_{ij}^{-\\alpha}` (zero beyond ``cutoff`` km).
+
+    Notes
+    -----
+    :math:`w_{ij} = d_{ij}^{-\\alpha}` for :math:`i \\ne j` and :math:`d_{ij} \\le`
+    ``cutoff`` (all pairs without a cutoff), :math:`\\alpha` = ``power``, else 0
+    (Anselin 1988; Getis and Aldstadt 2004).
+    With ``transform="row"`` every row is divided by its sum,
+    :math:`w^*_{ij} = w_{ij}/\\sum_k w_{ik}` (Anselin and Rey 2014).
+
+    References
+    ----------
+    Anselin, L. (1988). *Spatial Econometrics: Methods and Models*. Kluwer
+    Academic, Dordrecht.
+
+    Getis, A. and Aldstadt, J. (2004). Constructing the spatial weights matrix using
+    a local statistic. *Geographical Analysis* 36(2): 90-104.
+
+    Anselin, L. and Rey, S. J. (2014). *Modern Spatial Econometrics in Practice: A
+    Guide to GeoDa, GeoDaSpace and PySAL*. GeoDa Press, Chicago.
+
+    Examples
+    --------
+    In the examples three points lie on a line at :math:`x = 0, 1, 3` (planar
+    coordinates, ``great_circle=False``).
+    Row ``a`` has raw weights :math:`(0, 1, 1/3)`, so :math:`(0, 3/4, 1/4)` after
+    row-standardization; row ``c`` has :math:`(1/3, 1/2, 0)/(5/6)`:
+
+    >>> xy, ids = [[0.0, 0.0], [1.0, 0.0], [3.0, 0.0]], ["a", "b", "c"]
+    >>> np.round(inverse_distance(xy, ids, great_circle=False).sparse.toarray(), 4)
+    array([[0.    , 0.75  , 0.25  ],
+           [0.6667, 0.    , 0.3333],
+           [0.4   , 0.6   , 0.    ]])
+    """
     if not power > 0:
         raise SpecificationError(f"power must be positive; got {power}.")
     dist = _distances(coordinates, ids, great_circle)
@@ -146,7 +214,35 @@ def distance_band(
     great_circle: bool = True,
     transform: Transform = "row",
 ) -> SpatialWeights:
-    """Binary weights for pairs no farther apart than ``threshold`` (km)."""
+    """Binary weights for pairs no farther apart than ``threshold`` (km).
+
+    Notes
+    -----
+    :math:`w_{ij} = 1` if :math:`i \\ne j` and :math:`d_{ij} \\le` ``threshold``, else 0
+    (Getis and Aldstadt 2004; Anselin and Rey 2014). A threshold that leaves a
+    unit without neighbours is an error.
+    With ``transform="row"`` every row is divided by its sum,
+    :math:`w^*_{ij} = w_{ij}/\\sum_k w_{ik}` (Anselin and Rey 2014).
+
+    References
+    ----------
+    Getis, A. and Aldstadt, J. (2004). Constructing the spatial weights matrix using
+    a local statistic. *Geographical Analysis* 36(2): 90-104.
+
+    Anselin, L. and Rey, S. J. (2014). *Modern Spatial Econometrics in Practice: A
+    Guide to GeoDa, GeoDaSpace and PySAL*. GeoDa Press, Chicago.
+
+    Examples
+    --------
+    In the examples three points lie on a line at :math:`x = 0, 1, 3` (planar
+    coordinates, ``great_circle=False``).
+
+    >>> xy, ids = [[0.0, 0.0], [1.0, 0.0], [3.0, 0.0]], ["a", "b", "c"]
+    >>> distance_band(xy, ids, 2.0, great_circle=False).sparse.toarray()
+    array([[0. , 1. , 0. ],
+           [0.5, 0. , 0.5],
+           [0. , 1. , 0. ]])
+    """
     dist = _distances(coordinates, ids, great_circle)
     weights = (dist <= threshold).astype(np.float64)
     np.fill_diagonal(weights, 0.0)
@@ -162,7 +258,41 @@ def negative_exponential(
     great_circle: bool = True,
     transform: Transform = "row",
 ) -> SpatialWeights:
-    """Negative exponential distance decay :math:`w_{ij} = \\exp(-d_{ij}/s)`."""
+    """Negative exponential distance decay :math:`w_{ij} = \\exp(-d_{ij}/s)`.
+
+    Notes
+    -----
+    :math:`w_{ij} = \\exp(-d_{ij}/s)` for :math:`i \\ne j` and :math:`d_{ij} \\le`
+    ``cutoff`` (all pairs without a cutoff), :math:`s` = ``scale`` in km, else 0: a
+    distance-decay weight like the inverse distance (Anselin 1988; Getis and
+    Aldstadt 2004).
+    With ``transform="row"`` every row is divided by its sum,
+    :math:`w^*_{ij} = w_{ij}/\\sum_k w_{ik}` (Anselin and Rey 2014).
+
+    References
+    ----------
+    Anselin, L. (1988). *Spatial Econometrics: Methods and Models*. Kluwer
+    Academic, Dordrecht.
+
+    Getis, A. and Aldstadt, J. (2004). Constructing the spatial weights matrix using
+    a local statistic. *Geographical Analysis* 36(2): 90-104.
+
+    Anselin, L. and Rey, S. J. (2014). *Modern Spatial Econometrics in Practice: A
+    Guide to GeoDa, GeoDaSpace and PySAL*. GeoDa Press, Chicago.
+
+    Examples
+    --------
+    In the examples three points lie on a line at :math:`x = 0, 1, 3` (planar
+    coordinates, ``great_circle=False``).
+    Raw weights :math:`e^{-1} = 0.3679`, :math:`e^{-2} = 0.1353`, :math:`e^{-3} = 0.0498`:
+
+    >>> xy, ids = [[0.0, 0.0], [1.0, 0.0], [3.0, 0.0]], ["a", "b", "c"]
+    >>> w = negative_exponential(xy, ids, scale=1.0, great_circle=False, transform="none")
+    >>> np.round(w.sparse.toarray(), 4)
+    array([[0.    , 0.3679, 0.0498],
+           [0.3679, 0.    , 0.1353],
+           [0.0498, 0.1353, 0.    ]])
+    """
     if not scale > 0:
         raise SpecificationError(f"scale must be positive (km); got {scale}.")
     dist = _distances(coordinates, ids, great_circle)
@@ -187,10 +317,33 @@ def economic_distance(values: pd.Series, *, transform: Transform = "row") -> Spa
     WeightsError
         Ties (equal values): the weight of a zero difference is undefined.
 
+    Notes
+    -----
+    :math:`w_{ij} = 1/|\\bar x_i - \\bar x_j|` for :math:`i \\ne j`: units with similar
+    values weigh more, as in the similarity weights of Case, Rosen and Hines
+    (1993), the source of the "economic distance" matrix of regional studies.
+    With ``transform="row"`` every row is divided by its sum,
+    :math:`w^*_{ij} = w_{ij}/\\sum_k w_{ik}` (Anselin and Rey 2014).
+
     References
     ----------
-    The "economic distance" matrix of Chinese regional studies, e.g. Lin,
-    Long and Wu (2005), *China Economic Quarterly* 4(2).
+    Case, A. C., Rosen, H. S. and Hines, J. R. (1993). Budget spillovers and fiscal
+    policy interdependence: evidence from the states. *Journal of Public
+    Economics* 52(3): 285-307.
+
+    Anselin, L. and Rey, S. J. (2014). *Modern Spatial Econometrics in Practice: A
+    Guide to GeoDa, GeoDaSpace and PySAL*. GeoDa Press, Chicago.
+
+    Examples
+    --------
+    Values 1, 2, 4: raw row ``a`` is :math:`(0, 1, 1/3)`, row ``c`` is
+    :math:`(1/3, 1/2, 0)`:
+
+    >>> values = pd.Series([1.0, 2.0, 4.0], index=["a", "b", "c"])
+    >>> np.round(economic_distance(values).sparse.toarray(), 4)
+    array([[0.    , 0.75  , 0.25  ],
+           [0.6667, 0.    , 0.3333],
+           [0.4   , 0.6   , 0.    ]])
     """
     series = pd.Series(values).astype(np.float64)
     if series.isna().any():
@@ -219,10 +372,36 @@ def economic_geographic(
 
     Both inputs are row-standardized first and matched by id.
 
+    Notes
+    -----
+    :math:`W = \\phi W_g^* + (1 - \\phi) W_e^*` with :math:`W_g^*`, :math:`W_e^*` the
+    row-standardized inputs and :math:`0 \\le \\phi \\le 1`; a convex combination of
+    row-stochastic matrices is row-stochastic, so ``transform="row"`` changes
+    nothing unless a unit is an island in both. The economic part is usually
+    :func:`economic_distance` (Case, Rosen and Hines 1993).
+
     References
     ----------
-    The nested matrix of Shao, Li, Cao and Yang (2016), *Economic Research
-    Journal* 2016(9), combining inverse geographic distance and economic distance.
+    Shao, S., Li, X., Cao, J. and Yang, L. (2016). *Economic Research Journal*
+    (Jingji Yanjiu) 2016(9), in Chinese: the nested matrix, combining inverse
+    geographic distance and economic distance.
+
+    Case, A. C., Rosen, H. S. and Hines, J. R. (1993). Budget spillovers and fiscal
+    policy interdependence: evidence from the states. *Journal of Public
+    Economics* 52(3): 285-307.
+
+    Examples
+    --------
+    Half the distance band and half the economic distance: row ``b`` is
+    :math:`0.5(0.5, 0, 0.5) + 0.5(2/3, 0, 1/3)`:
+
+    >>> xy, ids = [[0.0, 0.0], [1.0, 0.0], [3.0, 0.0]], ["a", "b", "c"]
+    >>> geo = distance_band(xy, ids, 2.0, great_circle=False)
+    >>> econ = economic_distance(pd.Series([1.0, 2.0, 4.0], index=ids))
+    >>> np.round(economic_geographic(geo, econ, 0.5).sparse.toarray(), 4)
+    array([[0.    , 0.875 , 0.125 ],
+           [0.5833, 0.    , 0.4167],
+           [0.2   , 0.8   , 0.    ]])
     """
     if not 0 <= phi <= 1:
         raise SpecificationError(f"phi must lie in [0, 1]; got {phi}.")
@@ -275,7 +454,38 @@ def contiguity(
 
     Notes
     -----
-    Contiguity is computed by ``libpysal.graph.Graph.build_contiguity``.
+    :math:`w_{ij} = 1` if polygons ``i`` and ``j`` share at least one boundary point
+    (queen) or a boundary segment (rook), else 0 (Anselin 1988; Anselin and Rey
+    2014), computed by ``libpysal.graph.Graph.build_contiguity``; island links
+    are added symmetrically with weight 1.
+    With ``transform="row"`` every row is divided by its sum,
+    :math:`w^*_{ij} = w_{ij}/\\sum_k w_{ik}` (Anselin and Rey 2014).
+
+    References
+    ----------
+    Anselin, L. (1988). *Spatial Econometrics: Methods and Models*. Kluwer
+    Academic, Dordrecht.
+
+    Anselin, L. and Rey, S. J. (2014). *Modern Spatial Econometrics in Practice: A
+    Guide to GeoDa, GeoDaSpace and PySAL*. GeoDa Press, Chicago.
+
+    Examples
+    --------
+    Squares ``a`` and ``b`` side by side and ``c`` above ``b``: ``a`` and ``c``
+    touch only at a corner, a queen but not a rook neighbour.
+
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> squares = gpd.GeoDataFrame(geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(1, 1, 2, 2)],
+    ...                            index=["a", "b", "c"], crs="EPSG:3857")
+    >>> contiguity(squares, transform="none").sparse.toarray()
+    array([[0., 1., 1.],
+           [1., 0., 1.],
+           [1., 1., 0.]])
+    >>> contiguity(squares, rook=True, transform="none").sparse.toarray()
+    array([[0., 1., 0.],
+           [1., 0., 1.],
+           [0., 1., 0.]])
     """
     from libpysal.graph import Graph
 

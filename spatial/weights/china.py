@@ -74,11 +74,43 @@ def china_provinces(
     transform : {"row", "none"}
         Row-standardize (default) or keep raw weights.
 
+    Notes
+    -----
+    The builders of :mod:`spatial.weights.builders` on the embedded geography:
+    ``queen``/``rook``, :math:`w_{ij} = 1` for polygons sharing a boundary
+    point/segment (:func:`~spatial.weights.contiguity`); ``distance``,
+    :math:`w_{ij} = d_{ij}^{-\\alpha}` with great-circle (haversine) distances
+    :math:`d_{ij}` in km between ``points`` (Sinnott 1984); ``knn``, the ``k``
+    nearest provinces; ``economic``, :math:`w_{ij} = 1/|\\bar x_i - \\bar x_j|`
+    (Case, Rosen and Hines 1993); ``economic_geographic``,
+    :math:`\\phi W_{distance} + (1 - \\phi) W_{economic}` of the row-standardized
+    parts. Row-standardization is :math:`w_{ij}/\\sum_k w_{ik}` (Anselin and
+    Rey 2014).
+
+    References
+    ----------
+    Anselin, L. and Rey, S. J. (2014). *Modern Spatial Econometrics in Practice: A
+    Guide to GeoDa, GeoDaSpace and PySAL*. GeoDa Press, Chicago.
+
+    Getis, A. and Aldstadt, J. (2004). Constructing the spatial weights matrix using
+    a local statistic. *Geographical Analysis* 36(2): 90-104.
+
+    Case, A. C., Rosen, H. S. and Hines, J. R. (1993). Budget spillovers and fiscal
+    policy interdependence: evidence from the states. *Journal of Public
+    Economics* 52(3): 285-307.
+
+    Sinnott, R. W. (1984). Virtues of the haversine. *Sky and Telescope* 68(2): 159.
+
     Examples
     --------
     >>> w = china_provinces("queen")
     >>> w.n, w.n_links // 2
     (31, 69)
+
+    Each province has exactly ``k`` nearest neighbours:
+
+    >>> china_provinces("knn", k=4).n_links
+    124
     """
     check_option("kind", kind, KINDS)
     gdf = load_china_provinces()

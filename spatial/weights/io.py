@@ -22,6 +22,36 @@ def read_weights(path: str | Path, *, ids: Sequence[Hashable] | None = None) -> 
     A CSV file has the ids in its first column and as its header, as written
     by :func:`write_weights`. Files store ids as text: pass ``ids`` to get them
     back with their own type (matched by their text) and in that order.
+
+    Notes
+    -----
+    GAL and GWT are the neighbour-list formats of GeoDa and PySAL (Anselin and
+    Rey 2014), read and written by ``libpysal.io`` (Rey and Anselin 2007): a
+    GAL file has a header with the number of units, then for each unit a line
+    ``id count`` and a line with the neighbours' ids (binary weights); a GWT
+    file has a header and one line ``origin destination weight`` per link. The
+    CSV file is the full :math:`N \\times N` matrix with the ids as first column
+    and header.
+
+    References
+    ----------
+    Anselin, L. and Rey, S. J. (2014). *Modern Spatial Econometrics in Practice: A
+    Guide to GeoDa, GeoDaSpace and PySAL*. GeoDa Press, Chicago.
+
+    Rey, S. J. and Anselin, L. (2007). PySAL: a Python library of spatial analytical
+    methods. *The Review of Regional Studies* 37(1): 5-27.
+
+    Examples
+    --------
+    A round trip through CSV; the ids come back as text unless ``ids`` is given:
+
+    >>> import tempfile
+    >>> import numpy as np
+    >>> w = SpatialWeights.from_sparse(np.array([[0.0, 1.0], [1.0, 0.0]]), ids=[10, 20])
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = write_weights(w, Path(folder) / "w.csv")
+    ...     print(read_weights(path).ids, read_weights(path, ids=[20, 10]).ids)
+    ('10', '20') (20, 10)
     """
     file = Path(path)
     suffix = file.suffix.lower()
@@ -57,7 +87,39 @@ def read_weights(path: str | Path, *, ids: Sequence[Hashable] | None = None) -> 
 
 
 def write_weights(w: SpatialWeights, path: str | Path) -> Path:
-    """Write ``.gal`` (binary neighbours), ``.gwt`` (weights) or ``.csv`` (full matrix)."""
+    """Write ``.gal`` (binary neighbours), ``.gwt`` (weights) or ``.csv`` (full matrix).
+
+    Returns the path written. The format follows the file's suffix; GAL keeps
+    only who neighbours whom, so weights are lost there (see :func:`read_weights`).
+
+    Notes
+    -----
+    GAL and GWT are the neighbour-list formats of GeoDa and PySAL (Anselin and
+    Rey 2014), read and written by ``libpysal.io`` (Rey and Anselin 2007): a
+    GAL file has a header with the number of units, then for each unit a line
+    ``id count`` and a line with the neighbours' ids (binary weights); a GWT
+    file has a header and one line ``origin destination weight`` per link. The
+    CSV file is the full :math:`N \\times N` matrix with the ids as first column
+    and header.
+
+    References
+    ----------
+    Anselin, L. and Rey, S. J. (2014). *Modern Spatial Econometrics in Practice: A
+    Guide to GeoDa, GeoDaSpace and PySAL*. GeoDa Press, Chicago.
+
+    Rey, S. J. and Anselin, L. (2007). PySAL: a Python library of spatial analytical
+    methods. *The Review of Regional Studies* 37(1): 5-27.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> w = SpatialWeights.from_sparse(np.array([[0.0, 1.0], [1.0, 0.0]]), ids=["a", "b"])
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = write_weights(w, Path(folder) / "w.csv")
+    ...     print(path.read_text().splitlines())
+    [',a,b', 'a,0.0,1.0', 'b,1.0,0.0']
+    """
     file = Path(path)
     suffix = file.suffix.lower()
     if suffix in (".gal", ".gwt"):

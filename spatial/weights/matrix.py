@@ -56,12 +56,37 @@ class SpatialWeights:
     without neighbours) are allowed in the object and reported by
     :attr:`islands`; the models refuse them.
 
+    Row-standardization is :math:`w^*_{ij} = w_{ij}/\\sum_k w_{ik}` (Anselin and Rey
+    2014). When :math:`W = D^{-1}C` comes from a symmetric ``C`` with row sums
+    :math:`D`, the eigenvalues are those of the symmetric matrix
+    :math:`D^{1/2}WD^{-1/2} = D^{-1/2}CD^{-1/2}`, hence real (Ord 1975).
+    :meth:`rho_bounds` is the interval
+    :math:`(1/\\lambda_{min}, 1/\\lambda_{max})` of the real eigenvalues, on
+    which :math:`I - \\rho W` is non-singular (Ord 1975; LeSage and Pace 2009,
+    ch. 4).
+
+    References
+    ----------
+    Ord, K. (1975). Estimation methods for models of spatial interaction. *Journal of
+    the American Statistical Association* 70(349): 120-126.
+
+    Anselin, L. and Rey, S. J. (2014). *Modern Spatial Econometrics in Practice: A
+    Guide to GeoDa, GeoDaSpace and PySAL*. GeoDa Press, Chicago.
+
+    LeSage, J. and Pace, R. K. (2009). *Introduction to Spatial Econometrics*. CRC
+    Press, Boca Raton.
+
     Examples
     --------
     >>> import numpy as np
     >>> w = SpatialWeights.from_sparse(np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]]), ids="abc")
     >>> w.standardize("row").sparse.toarray()[1]
     array([0.5, 0. , 0.5])
+
+    The row-standardized path has eigenvalues -1, 0 and 1:
+
+    >>> tuple(round(bound, 6) for bound in w.standardize("row").rho_bounds())
+    (-1.0, 1.0)
     """
 
     __slots__ = ("_cache", "_ids", "_matrix", "_symmetric_base", "_transform")

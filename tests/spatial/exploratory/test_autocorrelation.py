@@ -207,11 +207,14 @@ def test_alignment_errors_list_both_sides(panel, w):
     extra = pd.concat([panel, panel[panel["code"] == "11"].assign(code="99")])
     with pytest.raises(WeightsAlignmentError, match="in the data but not in W: 99"):
         local_moran(extra, "rd_intensity", w, "code", "year")
-    with pytest.raises(WeightsAlignmentError, match="resolve_provinces"):
-        moran_by_year(panel, "rd_intensity", w, "province_en", "year")
+    by_name = moran_by_year(panel, "rd_intensity", w, "province_en", "year", permutations=0)
+    by_code = moran_by_year(panel, "rd_intensity", w, "code", "year", permutations=0)
+    np.testing.assert_allclose(by_name.table["I"], by_code.table["I"], rtol=1e-14)
+    named = local_moran(panel, "rd_intensity", w, "province_zh", "year", years=[2023])
+    assert "内蒙古" in set(named.table["province_zh"])  # names resolved to W's codes, kept
     numbers = panel.assign(code=panel["code"].astype(int))
-    with pytest.raises(WeightsAlignmentError, match="id types agree"):
-        moran_by_year(numbers, "rd_intensity", w, "code", "year")
+    as_numbers = moran_by_year(numbers, "rd_intensity", w, "code", "year", permutations=0)
+    np.testing.assert_allclose(as_numbers.table["I"], by_code.table["I"], rtol=1e-14)
     with pytest.raises(WeightsAlignmentError, match="in W but not in the data: 13"):
         moran_scatter(pd.Series([1.0, 2.0], index=["11", "12"]), w)
 
