@@ -467,10 +467,18 @@ def _write(frame: pd.DataFrame, path: Path) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     shared = REPOSITORY.parent / "shared" / "data"
-    parser.add_argument("--source", type=Path, default=shared / "china_techme",
-                        help="china_techme directory (default ../shared/data/china_techme)")
-    parser.add_argument("--geo", type=Path, default=shared / "china_geo",
-                        help="china_geo directory (default ../shared/data/china_geo)")
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=shared / "china_techme",
+        help="china_techme directory (default ../shared/data/china_techme)",
+    )
+    parser.add_argument(
+        "--geo",
+        type=Path,
+        default=shared / "china_geo",
+        help="china_geo directory (default ../shared/data/china_geo)",
+    )
     parser.add_argument("--out", type=Path, default=REPOSITORY / "coupling" / "datasets",
                         help="output directory (default coupling/datasets)")  # fmt: skip
     args = parser.parse_args(argv)
