@@ -16,11 +16,10 @@ import numpy as np
 import pandas as pd
 
 from ._core.distributions import chi2_sf
-from ._core.options import check_option
 from .exceptions import SpecificationError
 from .ols import panel_ols
 from .panel import spatial_panel
-from .transform import EFFECTS, Effects, spatial_lag, within_transform
+from .transform import Effects, resolve_effects, spatial_lag, within_transform
 from .weights import SpatialWeights
 
 if TYPE_CHECKING:
@@ -189,12 +188,8 @@ def lm_tests(
     Elhorst, J. P. (2014). *Spatial Econometrics: From Cross-Sectional Data to Spatial
     Panels*. Springer, Berlin, section 3.5.
     """
-    if isinstance(x, str):
-        x = [x]
-    panel = spatial_panel(data, y, list(x), w, region=region, year=year)
-    if effects is None:
-        effects = "twoways" if panel.t > 1 else "none"
-    check_option("effects", effects, EFFECTS)
+    panel = spatial_panel(data, y, x, w, region=region, year=year)
+    effects = resolve_effects(effects, panel.t)
     t, n = panel.t, panel.n
     mat = panel.w.matrix
     fit = panel_ols(panel.y, panel.x, effects, names=panel.x_names)

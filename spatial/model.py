@@ -31,7 +31,7 @@ from .covariance import (
     sandwich,
 )
 from .estimate import lee_yu_twoways, maximize_scalar
-from .exceptions import PanelStructureError, SpecificationError
+from .exceptions import SpecificationError
 from .likelihood import (
     LagMoments,
     Scaling,
@@ -48,7 +48,7 @@ from .ols import panel_ols
 from .panel import SpatialPanelData, spatial_panel
 from .results import SpatialPanelResults, _ImpactInputs
 from .spectral import EigenSpectrum
-from .transform import EFFECTS, Effects, spatial_lag, within_transform
+from .transform import Effects, resolve_effects, spatial_lag, within_transform
 from .weights import SpatialWeights
 
 __all__ = [
@@ -94,17 +94,8 @@ class _SpatialPanelModel:
         effects: Effects | None = None,
         durbin: Sequence[str] | None = None,
     ) -> None:
-        if isinstance(x, str):
-            x = [x]
-        panel = spatial_panel(data, y, list(x), w, region=region, year=year)
-        if effects is None:
-            effects = "twoways" if panel.t > 1 else "none"
-        self.effects: Effects = check_option("effects", effects, EFFECTS)
-        if panel.t == 1 and self.effects != "none":
-            raise PanelStructureError(
-                f"A cross-section (one period) cannot have effects={self.effects!r}; use "
-                "effects='none' (an intercept is then estimated)."
-            )
+        panel = spatial_panel(data, y, x, w, region=region, year=year)
+        self.effects: Effects = resolve_effects(effects, panel.t)
         self.durbin = self._durbin_names(panel, durbin)
         self.panel = panel
         self.design = self._design(panel)

@@ -182,6 +182,7 @@ def spatial_panel(
     WeightsAlignmentError, WeightsError
     """
     check_weights(w)
+    x = [x] if isinstance(x, str) else list(x)
     names = [y, *x]
     if len(x) == 0:
         raise SpecificationError("Give at least one regressor in x.")

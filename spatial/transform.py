@@ -17,7 +17,14 @@ from spatial._core.options import check_option
 
 from .exceptions import PanelStructureError
 
-__all__ = ["EFFECTS", "Effects", "absorbed_dof", "spatial_lag", "within_transform"]
+__all__ = [
+    "EFFECTS",
+    "Effects",
+    "absorbed_dof",
+    "resolve_effects",
+    "spatial_lag",
+    "within_transform",
+]
 
 Effects = Literal["individual", "time", "twoways", "none"]
 EFFECTS: tuple[Effects, ...] = ("individual", "time", "twoways", "none")
@@ -112,6 +119,25 @@ def within_transform(values: np.ndarray, effects: Effects) -> np.ndarray:
     if effects == "twoways":
         out += arr.mean(axis=(0, 1), keepdims=True)
     return out
+
+
+def resolve_effects(effects: Effects | None, periods: int) -> Effects:
+    """The effects of a model: the given option, checked, or by default ``"twoways"``
+    for a panel and ``"none"`` for a cross-section (one period, which cannot have effects).
+
+    Examples
+    --------
+    >>> resolve_effects(None, 6), resolve_effects(None, 1), resolve_effects("time", 6)
+    ('twoways', 'none', 'time')
+    """
+    chosen: Effects = "twoways" if effects is None and periods > 1 else effects or "none"
+    check_option("effects", chosen, EFFECTS)
+    if periods == 1 and chosen != "none":
+        raise PanelStructureError(
+            f"A cross-section (one period) cannot have effects={chosen!r}; use "
+            "effects='none' (an intercept is then estimated)."
+        )
+    return chosen
 
 
 def absorbed_dof(effects: Effects, n: int, t: int) -> int:
