@@ -1,16 +1,18 @@
 """Exploratory spatial data analysis of a panel: Moran's I, Geary's C and LISA by year.
 
-Thin wrappers of :mod:`esda` (global :class:`esda.Moran` and :class:`esda.Geary`,
-local :class:`esda.Moran_Local`): the panel is aligned to the weights by id,
-each year is passed to esda, and the numbers come back as one tidy table. The
-permutations are seeded without leaving numpy's global random state changed.
+The panel goes through the toolkit's validator and is aligned to the weights by id;
+all years are computed at once by the array kernels of
+:mod:`spatial.exploratory.permutation` (the statistics, moments and p-values of
+esda's ``Moran``, ``Geary`` and ``Moran_Local``, which remain the reference in the
+tests, without esda's run-time compilation), and the numbers come back as one tidy
+table. Permutations draw from a :class:`numpy.random.Generator` seeded with
+``seed``; numpy's global random state is never touched.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Hashable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -24,6 +26,7 @@ from .._core.summary import Summary
 from ..exceptions import InvalidOptionError, PanelStructureError
 from ..panel import align_to_weights, check_weights
 from ..weights import SpatialWeights
+from .permutation import global_autocorrelation_arrays, local_moran_arrays
 
 __all__ = [
     "LISA_LABELS",
@@ -36,7 +39,6 @@ __all__ = [
 ]
 
 Standardize = Literal["row", "none"]
-_ESDA_TRANSFORM = {"row": "R", "none": "O"}
 
 #: LISA categories: esda's quadrant code q (1 HH, 2 LH, 3 LL, 4 HL), then not significant.
 LISA_LABELS: tuple[str, ...] = ("HH", "LH", "LL", "HL", "not significant")
@@ -44,27 +46,6 @@ LISA_LABELS_ZH: tuple[str, ...] = ("高-高", "低-高", "低-低", "高-低", "
 
 
 # ------------------------------------------------------------------------- helpers
-@contextmanager
-def _kept_random_state(seed: int | None, *, seed_numpy: bool = True) -> Iterator[None]:
-    """Seed numpy's global RandomState for the block, then put the old state back.
-
-    esda's global statistics draw from the global state; ``Moran_Local`` seeds
-    it itself when numba is absent (``seed_numpy=False``: only save and
-    restore). With ``seed=None`` nothing is seeded or restored: the draws then
-    advance the global state, as a direct call of esda would.
-    """
-    if seed is None:
-        yield
-        return
-    state = np.random.get_state()  # noqa: NPY002 - esda draws from the global state
-    try:
-        if seed_numpy:
-            np.random.seed(seed)  # noqa: NPY002
-        yield
-    finally:
-        np.random.set_state(state)  # noqa: NPY002
-
-
 def _check_permutations(permutations: int, minimum: int) -> int:
     if (
         isinstance(permutations, bool)
@@ -163,7 +144,6 @@ class MoranResults:
             f"W: {'row-standardized' if self.standardize == 'row' else 'as given'}. "
             f"p_norm: normal approximation (two-tailed for I, one-tailed for C); p_sim: "
             f"{self.permutations} random permutations ({seeded}), one-tailed pseudo p-value.",
-            "Computed with esda (Moran, Geary).",
         )
         return Summary(f"Global spatial autocorrelation of {self.value}", tuple(parts), notes)
 
@@ -198,9 +178,9 @@ def moran_by_year(
     permutations : int, default 999
         Random permutations for the pseudo p-values (0: none, ``p_sim`` is NaN).
     seed : int or None, default 0
-        Each year's Moran and Geary permutations start from
-        ``np.random.seed(seed)`` (so a year's p-value does not depend on the
-        other years), and numpy's global state is restored afterwards.
+        Seed of the :class:`numpy.random.Generator` of the permutations (all
+        years drawn at once; Moran and Geary use the same permutations); numpy's
+        global random state is never touched.
     geary : bool, default True
         Also compute Geary's C.
     standardize : {"row", "none"}
@@ -222,8 +202,10 @@ def moran_by_year(
     -----
     ``I = (n / S0) * sum_ij w_ij z_i z_j / sum_i z_i^2`` and
     ``C = (n - 1) sum_ij w_ij (y_i - y_j)^2 / (2 S0 sum_i z_i^2)``, with
-    ``z = y - mean(y)`` and ``S0 = sum_ij w_ij``; values, moments and p-values
-    are esda's.
+    ``z = y - mean(y)`` and ``S0 = sum_ij w_ij``; values, moments and normal
+    p-values equal esda's ``Moran`` and ``Geary``, and ``p_sim`` is esda's folded
+    permutation p-value (see
+    :func:`spatial.exploratory.permutation.global_autocorrelation_arrays`).
 
     References
     ----------
@@ -235,46 +217,31 @@ def moran_by_year(
 
     Examples
     --------
-    >>> from coupling.datasets import load_provincial_panel
-    >>> from spatial.weights import china_provinces
-    >>> panel = load_provincial_panel()
-    >>> res = moran_by_year(panel, "rd_intensity", china_provinces(), "code", "year",
-    ...                     years=[2022, 2023], permutations=99)
-    >>> list(res.table.index), bool((res.table["I"] > 0).all())
-    ([2022, 2023], True)
-    """
-    import esda
+    Values rising from south to north over China's provinces (capital latitude):
 
+    >>> from spatial.geography import load_china_provinces
+    >>> from spatial.weights import china_provinces
+    >>> provinces = load_china_provinces()
+    >>> panel = pd.DataFrame({"code": provinces["code"], "year": 2023,
+    ...                       "lat": provinces["capital_lat"]})
+    >>> res = moran_by_year(panel, "lat", china_provinces(), "code", "year", permutations=99)
+    >>> bool(res.table.loc[2023, "I"] > 0.5), float(res.table.loc[2023, "p_sim_I"])
+    (True, 0.01)
+    """
     check_option("standardize", standardize, ("row", "none"))
     permutations = _check_permutations(permutations, 0)
     seed = check_seed(seed)
     labels, values, _ = _year_values(table, value, w, region, year, years)
-    wlib = w.to_libpysal()
-    transformation = _ESDA_TRANSFORM[standardize]
-    rows = []
-    for y in values:
-        with _kept_random_state(seed):
-            m = esda.Moran(y, wlib, transformation=transformation, permutations=permutations)
-        row = {
-            "n": int(m.n),
-            "I": float(m.I),
-            "E_I": float(m.EI),
-            "sd_I": float(m.seI_norm),
-            "z_I": float(m.z_norm),
-            "p_norm_I": float(m.p_norm),
-            "p_sim_I": float(getattr(m, "p_sim", np.nan)),
-        }
-        if geary:
-            with _kept_random_state(seed):
-                g = esda.Geary(y, wlib, transformation=transformation, permutations=permutations)
-            row.update(
-                C=float(g.C),
-                z_C=float(g.z_norm),
-                p_norm_C=float(g.p_norm),
-                p_sim_C=float(getattr(g, "p_sim", np.nan)),
-            )
-        rows.append(row)
-    result = pd.DataFrame(rows, index=pd.Index(labels, name=year))
+    matrix = (w.standardize("row") if standardize == "row" else w).matrix
+    stats = global_autocorrelation_arrays(
+        values, matrix, permutations=permutations, rng=np.random.default_rng(seed)
+    )
+    columns = {"n": np.full(len(labels), values.shape[1]), "I": stats.I, "E_I": stats.EI,
+               "sd_I": np.sqrt(stats.VI_norm), "z_I": stats.z_I, "p_norm_I": stats.p_norm_I,
+               "p_sim_I": stats.p_sim_I}  # fmt: skip
+    if geary:
+        columns.update(C=stats.C, z_C=stats.z_C, p_norm_C=stats.p_norm_C, p_sim_C=stats.p_sim_C)
+    result = pd.DataFrame(columns, index=pd.Index(labels, name=year))
     return MoranResults(result, str(value), permutations, seed, standardize, geary)
 
 
@@ -362,8 +329,9 @@ def local_moran(
     permutations : int, default 999
         Conditional permutations per year (at least 1).
     seed : int or None, default 0
-        Passed to esda's ``Moran_Local`` for every year; numpy's global random
-        state is left as it was.
+        Seed of the :class:`numpy.random.Generator` of the conditional
+        permutations (all years drawn at once, independently); numpy's global
+        random state is never touched.
     significance : float, default 0.05
         Regions with ``p_sim > significance`` are labelled "not significant".
     standardize : {"row", "none"}
@@ -384,8 +352,11 @@ def local_moran(
     ``I_i = (n - 1) z_i sum_j w_ij z_j / sum_j z_j^2`` with ``z`` the
     standardized value; quadrants follow the signs of ``z_i`` and of its lag
     (HH: both positive, LL: both negative, HL: high among low, LH: low among
-    high). Values, quadrants and p-values are esda's; ``p_sim`` is esda's
-    folded one-sided ("directed") conditional-permutation pseudo p-value.
+    high). Values, quadrants and moments equal esda's ``Moran_Local``;
+    ``p_sim`` is the folded one-sided ("directed") conditional-permutation
+    pseudo p-value, with simulated values equal to ``I_i`` counted in both
+    tails (:func:`spatial.exploratory.permutation.local_moran_arrays`). The
+    table also carries ``EI`` and ``VI`` (total randomization) and ``z_sim``.
 
     References
     ----------
@@ -394,65 +365,55 @@ def local_moran(
 
     Examples
     --------
-    >>> from coupling.datasets import load_provincial_panel
-    >>> from spatial.weights import china_provinces
-    >>> panel = load_provincial_panel()
-    >>> res = local_moran(panel, "rd_intensity", china_provinces(), "code", "year",
-    ...                   years=[2023])
-    >>> res.table.set_index("code").loc["65", ["label", "label_zh"]].tolist()
-    ['LL', '低-低']
-    """
-    import esda
-    from libpysal.weights import lag_spatial
+    Capital latitude, high in the north-east and low in the south:
 
+    >>> from spatial.geography import load_china_provinces
+    >>> from spatial.weights import china_provinces
+    >>> provinces = load_china_provinces()
+    >>> panel = pd.DataFrame({"code": provinces["code"], "year": 2023,
+    ...                       "lat": provinces["capital_lat"]})
+    >>> res = local_moran(panel, "lat", china_provinces(), "code", "year")
+    >>> res.table.set_index("code").loc[["22", "44"], "label"].tolist()  # Jilin, Guangdong
+    ['HH', 'LL']
+    """
     check_option("standardize", standardize, ("row", "none"))
     permutations = _check_permutations(permutations, 1)
     seed = check_seed(seed)
     if not 0.0 < float(significance) < 1.0:
         raise InvalidOptionError(f"significance must lie in (0, 1), got {significance!r}.")
     labels, values, regions = _year_values(table, value, w, region, year, years)
-    wlib = w.to_libpysal()
-    transformation = _ESDA_TRANSFORM[standardize]
-    island = np.isin(np.arange(w.n), [w.ids.index(i) for i in w.islands])
-    if island.any():
+    if w.islands:
         warnings.warn(
-            f"{island.sum()} region(s) without neighbours ({format_items(list(w.islands))}) "
+            f"{len(w.islands)} region(s) without neighbours ({format_items(list(w.islands))}) "
             "get no local statistic: p_sim is NaN and the label 'not significant'.",
             UserWarning,
             stacklevel=2,
         )
-    parts = []
-    for t, y in zip(labels, values):
-        with (
-            _kept_random_state(seed, seed_numpy=False),
-            warnings.catch_warnings(),
-            np.errstate(invalid="ignore" if island.any() else "warn"),
-        ):
-            # esda 2.8 announces a future change of its default; the p-values stay "directed"
-            warnings.filterwarnings("ignore", "The alternative hypothesis", DeprecationWarning)
-            lm = esda.Moran_Local(y, wlib, transformation=transformation,
-                                  permutations=permutations, seed=seed)  # fmt: skip
-        quadrant = np.asarray(lm.q, dtype=np.int64)
-        p_sim = np.where(island, np.nan, np.asarray(lm.p_sim, dtype=np.float64))
-        significant = p_sim <= significance
-        code = np.where(significant, quadrant - 1, len(LISA_LABELS) - 1)
-        parts.append(
-            pd.DataFrame(
-                {
-                    region: regions,
-                    year: t,
-                    value: y,
-                    "z": lm.z,
-                    "lag": lag_spatial(lm.w, lm.z),
-                    "Is": lm.Is,
-                    "p_sim": p_sim,
-                    "quadrant": quadrant,
-                    "label": pd.Categorical.from_codes(code, categories=list(LISA_LABELS)),
-                    "label_zh": pd.Categorical.from_codes(code, categories=list(LISA_LABELS_ZH)),
-                }
-            )
-        )
-    result = pd.concat(parts, ignore_index=True)
+    matrix = (w.standardize("row") if standardize == "row" else w).matrix
+    stats = local_moran_arrays(
+        values, matrix, permutations=permutations, rng=np.random.default_rng(seed)
+    )
+    significant = stats.p_sim <= significance
+    code = np.where(significant, stats.quadrant - 1, len(LISA_LABELS) - 1)
+    t, n = values.shape
+    result = pd.DataFrame(
+        {
+            region: np.tile(np.asarray(regions, dtype=object), t),
+            year: np.repeat(np.asarray(labels, dtype=object), n),
+            value: values.ravel(),
+            "z": stats.z.ravel(),
+            "lag": stats.lag.ravel(),
+            "Is": stats.Is.ravel(),
+            "EI": stats.EI.ravel(),
+            "VI": stats.VI.ravel(),
+            "z_sim": stats.z_sim.ravel(),
+            "p_sim": stats.p_sim.ravel(),
+            "quadrant": stats.quadrant.ravel(),
+            "label": pd.Categorical.from_codes(code.ravel(), categories=list(LISA_LABELS)),
+            "label_zh": pd.Categorical.from_codes(code.ravel(), categories=list(LISA_LABELS_ZH)),
+        }
+    )
+    result[year] = result[year].astype(pd.Index(labels).dtype)
     return LocalMoranResults(
         result, str(region), str(year), str(value), float(significance), permutations, seed,
         standardize,

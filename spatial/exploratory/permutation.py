@@ -9,7 +9,7 @@ conditional randomization of Anselin (1995) as implemented in esda's
 ``esda.crand`` and in GeoDa.
 
 Why by hand: esda's conditional randomization (``esda.crand``) is written for
-numba and compiled at run time, which costs about 30 s in every new process,
+numba and compiled at run time, which costs some 20-30 s in every new process,
 and it handles one cross-section per call. Here nothing is compiled: every
 unit, every year and every permutation is an array operation (the only Python
 loops run over chunks of unit-years that bound the memory, over the distinct
@@ -27,15 +27,18 @@ For year t with values y_t1..y_tN (formulas of esda's ``Moran_Local``):
   lag <= 0), 4 HL (z > 0, lag <= 0): a zero counts as low;
 - ``EI_i = -w_i / (N - 1)`` and ``VI_ti = w2_i (N - b2)/(N - 1) + (w_i**2 -
   w2_i)(2 b2 - N)/((N - 1)(N - 2)) - (w_i/(N - 1))**2`` (total randomization,
-  Anselin 1995 eqs. 13-14 in the form of Sokal et al. 1998, eqs. A3-A4), with
+  Anselin 1995, in the form of Sokal et al. 1998, eqs. A3 and A4*), with
   ``w_i = sum_j w_ij``, ``w2_i = sum_j w_ij**2``, ``b2 = m4 / m2**2`` and
   ``m_r = sum_j z_tj**r / N``;
 - conditional randomization: z_ti stays at unit i, and its k_i neighbour
   weights (stored order of the CSR row) are paired with k_i values drawn without
   replacement from the z of the N - 1 other units, giving
   ``I_ti^(r) = z_ti (sum_m w_i,m z_t,pi(m)) (N - 1) / sum_j z_tj**2``, r = 1..P;
-- ``p_sim``: esda's folded one-sided ("directed") pseudo p-value: L = #{r:
-  I^(r) >= I}; if P - L < L then L = P - L; ``p_sim = (L + 1)/(P + 1)``;
+- ``p_sim``: esda's folded one-sided ("directed") pseudo p-value, the smaller
+  of the one-sided p-values of the two tails: ``p_sim = (L + 1)/(P + 1)`` with
+  L = min(#{r: I^(r) >= I}, #{r: I^(r) <= I}). Without simulated values equal
+  to I this is esda's L = #{r: I^(r) >= I}, L = P - L if P - L < L; such ties
+  count in both tails here (see :func:`local_moran_arrays`);
 - ``EI_sim`` and ``seI_sim`` are the mean and the standard deviation (ddof 0)
   of the P simulated values, ``z_sim = (I - EI_sim)/seI_sim``, ``p_z_sim = 1 -
   Phi(|z_sim|)``, ``z_rand = (I - EI)/sqrt(VI)`` and ``p_rand = 1 - Phi(|z_rand|)``.
@@ -63,7 +66,12 @@ from scipy.special import ndtr
 
 from ..exceptions import InvalidOptionError, MissingValueError, PanelStructureError, WeightsError
 
-__all__ = ["LocalMoranArrays", "local_moran_arrays"]
+__all__ = [
+    "GlobalAutocorrelationArrays",
+    "LocalMoranArrays",
+    "global_autocorrelation_arrays",
+    "local_moran_arrays",
+]
 
 #: Working bytes per (unit-year, permutation, neighbour) and per (unit-year, permutation)
 #: of the permutation block: the uniforms, the gathered uniforms, the running ranks of the
@@ -93,7 +101,8 @@ class LocalMoranArrays:
         ``(Is - EI) / sqrt(VI)`` and its one-sided normal p-value ``1 - Phi(|z_rand|)``
         (NaN where ``VI`` is 0, as for units without neighbours).
     p_sim : ndarray of float
-        Folded one-sided pseudo p-value of the conditional permutations (esda's ``p_sim``).
+        Folded one-sided pseudo p-value of the conditional permutations (esda's ``p_sim``;
+        a simulated value equal to ``Is`` counts in both tails).
     EI_sim, seI_sim : ndarray of float
         Mean and standard deviation (ddof 0) of the simulated I_i.
     z_sim, p_z_sim : ndarray of float
@@ -247,7 +256,7 @@ def _conditional_permutations(
     rng: np.random.Generator,
     chunk_bytes: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``larger`` (folded), ``EI_sim`` and ``seI_sim`` of every unit-year with neighbours.
+    """``L`` of ``p_sim``, ``EI_sim`` and ``seI_sim`` of every unit-year with neighbours.
 
     The unit-years (t, i) are taken year by year, unit by unit; unit-year (t, i)
     consumes ``k_i * P`` doubles of ``rng``, neighbour by neighbour, so every
@@ -286,12 +295,15 @@ def _conditional_permutations(
             )
             z_i = z[t_g, i_g]
             sims = z_i[:, None] * lag * scaling[t_g, None]  # esda: zi * (zrand @ w) * scaling
-            # ties in exact arithmetic (the neighbours' own values drawn again, or equal sums)
-            # count as ">=", whatever the rounding of the two summation orders
+            # a simulated value equal to I in exact arithmetic (the neighbours' own values
+            # drawn again, or equal sums) is a tie whatever the rounding of the two
+            # summation orders, and counts in both tails
             tol = 4.0 * (k + 2) * np.finfo(np.float64).eps
             tol *= np.abs(z_i * scaling[t_g]) * abs_w[i_g] * z_max[t_g]
-            above = (sims >= (Is[t_g, i_g] - tol)[:, None]).sum(axis=1)
-            larger[t_g, i_g] = np.minimum(above, permutations - above)
+            observed = Is[t_g, i_g]
+            above = (sims >= (observed - tol)[:, None]).sum(axis=1)
+            below = (sims <= (observed + tol)[:, None]).sum(axis=1)
+            larger[t_g, i_g] = np.minimum(above, below)
             ei_sim[t_g, i_g] = sims.mean(axis=1)
             se_sim[t_g, i_g] = sims.std(axis=1)
     return larger, ei_sim, se_sim
@@ -364,8 +376,8 @@ def local_moran_arrays(
                  + (w_i**2 - w2_i) (2 b2 - N) / ((N - 1)(N - 2)) - (w_i / (N - 1))**2
         z_rand = (I_ti - EI_i) / sqrt(VI_ti),   p_rand = 1 - Phi(|z_rand|)
 
-    ``EI`` and ``VI`` are the moments under total randomization (Anselin 1995, eqs.
-    13-14; Sokal et al. 1998, eqs. A3-A4), which esda reports as ``EI`` and ``VI``. The
+    ``EI`` and ``VI`` are the moments under total randomization (Anselin 1995; Sokal et
+    al. 1998, eqs. A3 and A4*), which esda reports as ``EI`` and ``VI``. The
     quadrant is 1 (HH) when ``z > 0`` and ``lag > 0``, 2 (LH) when ``z <= 0 < lag``,
     3 (LL) when both are ``<= 0`` and 4 (HL) when ``lag <= 0 < z``.
 
@@ -375,23 +387,32 @@ def local_moran_arrays(
     paired with an ordered draw without replacement pi(1..k_i) from the other N - 1 units::
 
         I_ti^(r) = z_ti (sum_m w_i,m z_t,pi(m)) (N - 1) / sum_j z_tj**2
-        L        = #{r : I_ti^(r) >= I_ti};  L = P - L if P - L < L
+        L        = min(#{r : I_ti^(r) >= I_ti}, #{r : I_ti^(r) <= I_ti})
         p_sim    = (L + 1) / (P + 1)
         EI_sim   = mean_r I_ti^(r),  seI_sim = sd_r I_ti^(r) (ddof 0)
         z_sim    = (I_ti - EI_sim) / seI_sim,  p_z_sim = 1 - Phi(|z_sim|)
 
     as in esda ``Moran_Local.__init__`` (``keep_simulations=True``) and
-    ``significance._permutation_significance`` (``alternative="directed"``).
+    ``significance._permutation_significance`` (``alternative="directed"``). esda counts
+    ``L = #{I^(r) >= I}`` and folds it, ``L = P - L = #{I^(r) < I}`` if that is smaller:
+    the same L when no simulated value equals I.
 
-    Differences from esda, none of them in distribution: esda draws one set of k_max
-    indices per permutation and shares it among all units of a call (its draws of two
-    units are dependent); here each (year, unit, permutation) has its own draw. Values
-    equal in exact arithmetic count as ``I^(r) >= I`` (a tolerance of a few ulps of the
-    lag), where esda's outcome depends on the rounding of two summation orders; this
-    matters when a draw can reproduce the observed lag (small N, ties in the data).
-    Units without neighbours get NaN inference where esda reports ``p_sim = 1/(P + 1)``.
-    The rank of draw m is ``floor(u (N - 1 - m))`` with u a double in [0, 1), uniform up
-    to a bias below ``N / 2**53``.
+    Differences from esda. (1) esda draws one set of k_max indices per permutation and
+    shares it among all units of a call (the draws of two units are dependent); here
+    each (year, unit, permutation) has its own draw: the same distribution for each
+    unit, independent across units and years. (2) A simulated value equal to I in exact
+    arithmetic (within a few ulps of the lag) counts in both tails, as in esda's
+    "greater" and "lesser" p-values, the smaller of which its "directed" p-value is
+    meant to be; esda's folded count puts such a tie in the upper tail only, or in
+    neither, depending on the rounding of two summation orders. Ties arise when a draw
+    can reproduce the observed lag (units with one or two neighbours, small N, discrete
+    data); a unit whose k_i = N - 1 equal weights take every other unit gets
+    ``p_sim = 1`` instead of esda's ``1/(P + 1)`` or a rounding-dependent value. (3) Units
+    without neighbours get NaN inference where esda reports ``p_sim = 1/(P + 1)`` and a
+    NaN ``z_sim`` with a warning.
+    (4) esda's ``Moran_Local`` has no ``z_rand`` or ``p_rand``; they are defined here as
+    esda's ``z_sim`` and ``p_z_sim`` are. (5) The rank of draw m is ``floor(u (N - 1 - m))``
+    with u a double in [0, 1): uniform up to a bias below ``N / 2**53``.
 
     References
     ----------
@@ -468,5 +489,171 @@ def local_moran_arrays(
         seI_sim=seI_sim,
         z_sim=z_sim,
         p_z_sim=p_z_sim,
+        permutations=permutations,
+    )
+
+
+# --------------------------------------------------------------------- global statistics
+@dataclass(frozen=True)
+class GlobalAutocorrelationArrays:
+    """Global Moran's I and Geary's C of T cross-sections, every array of shape (T,).
+
+    Attributes
+    ----------
+    I, EI, VI_norm, z_I, p_norm_I : ndarray
+        Moran's I, its expectation ``-1/(N - 1)``, its variance under normality, the
+        z value and the two-sided normal p-value (esda's ``I``, ``EI``, ``VI_norm``,
+        ``z_norm``, ``p_norm``).
+    p_sim_I : ndarray
+        Folded one-sided permutation pseudo p-value of I (esda's ``p_sim``).
+    C, VC_norm, z_C, p_norm_C, p_sim_C : ndarray
+        Geary's C (expectation 1), its variance under normality, z, the one-sided
+        normal p-value and the permutation pseudo p-value (esda's ``Geary``).
+    permutations : int
+        Random permutations per year (0: the ``p_sim`` arrays are NaN).
+    """
+
+    I: np.ndarray  # noqa: E741 - the statistic's name
+    EI: np.ndarray
+    VI_norm: np.ndarray
+    z_I: np.ndarray
+    p_norm_I: np.ndarray
+    p_sim_I: np.ndarray
+    C: np.ndarray
+    VC_norm: np.ndarray
+    z_C: np.ndarray
+    p_norm_C: np.ndarray
+    p_sim_C: np.ndarray
+    permutations: int
+
+
+def _folded_pvalue(simulated: np.ndarray, observed: np.ndarray) -> np.ndarray:
+    """esda's folded pseudo p-value of global statistics, ``(L + 1)/(P + 1)`` with
+    ``L = #{sim >= obs}``, replaced by ``P - L`` when that is smaller; simulated (T, P)."""
+    permutations = simulated.shape[1]
+    larger = (simulated >= observed[:, None]).sum(axis=1)
+    larger = np.minimum(larger, permutations - larger)
+    return (larger + 1.0) / (permutations + 1.0)
+
+
+def global_autocorrelation_arrays(
+    values: np.ndarray,
+    w: sparse.csr_matrix,
+    *,
+    permutations: int,
+    rng: np.random.Generator,
+    chunk_bytes: int = 64 * 2**20,
+) -> GlobalAutocorrelationArrays:
+    """Global Moran's I and Geary's C of each row of ``values``, with permutation inference.
+
+    Parameters
+    ----------
+    values : ndarray, shape (T, N)
+        T cross-sections (years) of N units, finite, not constant within a row.
+    w : scipy.sparse matrix, shape (N, N)
+        Weights in the order of the columns, used as given (row-standardize before
+        the call for esda's ``transformation="r"``).
+    permutations : int
+        Random permutations of the values per year (0: no pseudo p-values).
+    rng : numpy.random.Generator
+        The only source of randomness (numpy's global state is never touched).
+    chunk_bytes : int
+        Bound of the working memory of the permutation block.
+
+    Returns
+    -------
+    GlobalAutocorrelationArrays
+
+    Notes
+    -----
+    With :math:`z = y - \\bar y`, :math:`S_0 = \\sum_{ij} w_{ij}`,
+    :math:`S_1 = \\frac12 \\sum_{ij}(w_{ij} + w_{ji})^2` and
+    :math:`S_2 = \\sum_i (w_{i\\cdot} + w_{\\cdot i})^2`:
+
+    - :math:`I = \\frac{N}{S_0} \\frac{z'Wz}{z'z}`, :math:`E[I] = -1/(N-1)`,
+      :math:`V_N[I] = \\frac{N^2 S_1 - N S_2 + 3 S_0^2}{(N^2 - 1) S_0^2} - E[I]^2`
+      (Cliff and Ord 1981);
+    - :math:`C = \\frac{(N-1) \\sum_{ij} w_{ij}(y_i - y_j)^2}{2 S_0 z'z}`, computed as
+      :math:`\\sum_i z_i^2 (w_{i\\cdot} + w_{\\cdot i}) - 2 z'Wz` in the numerator,
+      :math:`E[C] = 1`, :math:`V_N[C] = \\frac{(2 S_1 + S_2)(N - 1) - 4 S_0^2}
+      {2 (N + 1) S_0^2}` (Geary 1954; Cliff and Ord 1981);
+    - the normal p-value of I is two-sided and that of C one-sided (as esda);
+      each permutation shuffles the values of a year (all units), and the pseudo
+      p-value is esda's folded one: :math:`(L + 1)/(P + 1)` with :math:`L` the
+      number of permuted statistics at least as large as the observed one, or
+      :math:`P - L` when smaller.
+
+    References
+    ----------
+    Moran, P. A. P. (1950). Notes on continuous stochastic phenomena. *Biometrika*
+    37(1/2): 17-23.
+
+    Geary, R. C. (1954). The contiguity ratio and statistical mapping. *The
+    Incorporated Statistician* 5(3): 115-145.
+
+    Cliff, A. D. and Ord, J. K. (1981). *Spatial Processes: Models and
+    Applications*. Pion, London.
+
+    Examples
+    --------
+    A path of four units, values rising along it (positive autocorrelation):
+
+    >>> path = sparse.csr_matrix(np.diag(np.ones(3), 1) + np.diag(np.ones(3), -1))
+    >>> out = global_autocorrelation_arrays(np.array([[1.0, 2.0, 3.0, 4.0]]), path,
+    ...                                     permutations=0, rng=np.random.default_rng(0))
+    >>> round(float(out.I[0]), 6), round(float(out.C[0]), 6)  # (4/6)(2.5/5), 3*6/(2*6*5)
+    (0.333333, 0.3)
+    """
+    array = _check_values(values)
+    matrix = _check_weights(w, array.shape[1])
+    permutations = _check_count("permutations", permutations, 0)
+    budget = _check_count("chunk_bytes", chunk_bytes, 1)
+    t, n = array.shape
+    s0 = float(matrix.sum())
+    if s0 <= 0:
+        raise WeightsError("w has no positive weights; spatial autocorrelation is undefined.")
+    sym = matrix + matrix.T
+    s1 = 0.5 * float(sym.multiply(sym).sum())
+    degree = np.asarray(matrix.sum(axis=1)).ravel() + np.asarray(matrix.sum(axis=0)).ravel()
+    s2 = float((degree**2).sum())
+    z = array - array.mean(axis=1, keepdims=True)
+    z2 = (z * z).sum(axis=1)
+
+    def statistics(block: np.ndarray, ss: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Moran's I and Geary's C of the rows of ``block`` (..., N) with sums of squares ss."""
+        flat = block.reshape(-1, n)
+        cross = (flat * np.asarray(matrix @ flat.T).T).sum(axis=1).reshape(block.shape[:-1])
+        spread = (block**2 * degree).sum(axis=-1) - 2.0 * cross
+        return n / s0 * cross / ss, (n - 1) * spread / (2.0 * s0 * ss)
+
+    moran, geary = statistics(z, z2)
+    ei = np.full(t, -1.0 / (n - 1))
+    vi = (n * n * s1 - n * s2 + 3 * s0 * s0) / ((n - 1) * (n + 1) * s0 * s0) - ei**2
+    vc = ((2 * s1 + s2) * (n - 1) - 4 * s0 * s0) / (2 * (n + 1) * s0 * s0)
+    z_i = (moran - ei) / np.sqrt(vi)
+    z_c = (geary - 1.0) / np.sqrt(vc)
+    p_sim_i = np.full(t, np.nan)
+    p_sim_c = np.full(t, np.nan)
+    if permutations:
+        per_year = max(1, budget // (permutations * n * 8 * 4))
+        for start in range(0, t, per_year):
+            stop = min(t, start + per_year)
+            order = np.argsort(rng.random((stop - start, permutations, n)), axis=-1)
+            shuffled = np.take_along_axis(z[start:stop, None, :], order, axis=-1)
+            sim_i, sim_c = statistics(shuffled, z2[start:stop, None])
+            p_sim_i[start:stop] = _folded_pvalue(sim_i, moran[start:stop])
+            p_sim_c[start:stop] = _folded_pvalue(sim_c, geary[start:stop])
+    return GlobalAutocorrelationArrays(
+        I=moran,
+        EI=ei,
+        VI_norm=np.full(t, vi),
+        z_I=z_i,
+        p_norm_I=2.0 * ndtr(-np.abs(z_i)),
+        p_sim_I=p_sim_i,
+        C=geary,
+        VC_norm=np.full(t, vc),
+        z_C=z_c,
+        p_norm_C=ndtr(-np.abs(z_c)),
+        p_sim_C=p_sim_c,
         permutations=permutations,
     )

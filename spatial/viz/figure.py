@@ -111,8 +111,8 @@ def style(language: str) -> Iterator[None]:
 
     check_option("language", language, LANGUAGES)
     rc: dict[str, Any] = dict(BASE_RC)
+    font = find_cjk_font()
     if language == "zh":
-        font = find_cjk_font()
         if font is None:
             raise FontNotFoundError(
                 "language='zh' needs a font with Chinese glyphs, and none is installed. "
@@ -123,6 +123,8 @@ def style(language: str) -> Iterator[None]:
             )
         rc["font.family"] = [font, "DejaVu Sans"]
         rc["axes.unicode_minus"] = False
+    elif font is not None:  # Chinese names in an English figure: glyphs from the CJK font
+        rc["font.family"] = ["DejaVu Sans", font]
     with mpl.rc_context(rc):  # type: ignore[arg-type]
         yield
 

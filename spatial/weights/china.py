@@ -114,7 +114,11 @@ def china_provinces(
     """
     check_option("kind", kind, KINDS)
     gdf = load_china_provinces()
-    codes = list(province_codes()) if provinces is None else resolve_provinces(provinces)
+    codes = (
+        list(province_codes())
+        if provinces is None
+        else list(dict.fromkeys(resolve_provinces(provinces)))
+    )
     outside = [c for c in codes if c not in gdf.index]
     if outside:
         raise WeightsAlignmentError(
@@ -141,8 +145,16 @@ def china_provinces(
         raise SpecificationError(f"kind={kind!r} needs `economic`: one value per province.")
     values = pd.Series(economic)
     if isinstance(values.index, pd.MultiIndex):  # a (province, year) panel: sample-period mean
-        values = values.groupby(level=0).mean()
+        by_code = resolve_provinces(values.index.get_level_values(0))
+        values = values.groupby(pd.Index(by_code)).mean()  # any spelling: one province
     resolved = resolve_provinces(values.index)
+    if len(set(resolved)) < len(resolved):
+        twice = sorted({c for c in resolved if resolved.count(c) > 1})
+        raise SpecificationError(
+            f"`economic` has more than one value for province(s) {format_items(twice)} "
+            "(spelled in several ways?); pass one value per province or a (province, year) "
+            "Series, which is averaged over its years."
+        )
     values = pd.Series(values.to_numpy(), index=resolved)
     missing = [c for c in codes if c not in values.index]
     if missing:
