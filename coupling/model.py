@@ -409,5 +409,6 @@ class CouplingCoordination:
             "n_regions": len(panel.regions),
             "n_years": len(panel.years),
             "dropped_regions": panel.dropped_regions,
+            "merged_spellings": panel.merged_spellings,
             "version": __version__,
         }

@@ -151,6 +151,8 @@ class CouplingResults:
         ]
         if opts["dropped_regions"]:
             notes.append(f"Dropped to balance the panel: {list(opts['dropped_regions'])}.")
+        for kept, others in opts.get("merged_spellings", ()):
+            notes.append(f"Spellings of one province unified: {', '.join(others)} -> {kept}.")
         tables = [
             ("Indicator weights", self._indicator_weights),
             ("Coupling coordination degree D by year", by_year),

@@ -1,10 +1,19 @@
 """The ``liangye`` command line.
 
 * ``liangye demo`` — the main job on the embedded real data (see :mod:`coupling.app.demo`).
-* ``liangye score DATA.csv --spec SPEC.toml`` — coupling coordination of a user's file.
-* ``liangye sdm DATA.csv --y Y --x X1 X2 --w W.gal`` — a spatial panel model with its effects.
+* ``liangye score DATA --spec SPEC.toml`` — coupling coordination of a user's file.
+* ``liangye sdm DATA --y Y --x X1 X2 --w queen`` — a spatial panel model with its effects,
+  with China's provincial W built in (``queen``, ``rook``, ``knn:4``, ``distance``,
+  ``economic:<column>``) or read from a file (GAL, GWT, CSV).
+* ``liangye weights --kind queen --out w.gal`` — China's provincial W for other software.
 
-Every command writes CSV and HTML output to ``--out``; a missing file, a
+Input files are CSV (UTF-8 with or without BOM, or GB18030/GBK, detected; ``--encoding``
+to force one), TSV or Excel (``.xlsx``, ``.xls``); numbers written with thousands
+separators are read as numbers. Output CSV is UTF-8 with a byte-order mark by default, so
+that Excel opens Chinese columns correctly (``--output-encoding`` to change it). Province
+names in any spelling (内蒙古, 内蒙古自治区, Inner Mongolia) count as one province.
+
+Every command writes its tables and an HTML report to ``--out``; a missing file, a
 malformed specification or unknown columns end with a one-line message and exit
 status 2, never a traceback.
 """
@@ -12,28 +21,37 @@ status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from spatial._core.errors import LiangyeError
+from spatial._core.messages import suggest
 from spatial._core.version import __version__
-
-from ..data import IndicatorSystem
-from ..exceptions import LiangyeError
-from ..model import CouplingCoordination
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-__all__ = ["CommandError", "main", "read_spec", "run_score", "run_sdm"]
+__all__ = [
+    "W_KINDS",
+    "CommandError",
+    "china_weights",
+    "main",
+    "read_spec",
+    "run_score",
+    "run_sdm",
+    "run_weights",
+]
 
-#: Options of ``CouplingCoordination`` a spec file may set.
-SPEC_OPTIONS = (
+#: Options of ``CouplingCoordination`` a spec file may set, and the options of its ``fit``.
+MODEL_OPTIONS = (
     "weighting",
     "pooling",
     "shift",
@@ -46,87 +64,268 @@ SPEC_OPTIONS = (
     "lag_thresholds",
     "ratio",
 )
+FIT_OPTIONS = ("bootstrap", "seed", "level")
+#: The built-in kinds of ``--w`` and ``weights --kind`` (China's 31 provinces).
+W_KINDS = ("queen", "rook", "knn:K", "distance", "economic:COLUMN")
+ISLANDS = ("hainan", "nearest", "error")
 
 
 class CommandError(LiangyeError, ValueError):
     """A problem with the command's inputs, reported as one line (exit status 2)."""
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    if not path.is_file():
-        raise CommandError(f"file not found: {path}")
-    try:
-        return pd.read_csv(path)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
-        raise CommandError(f"cannot read {path} as CSV: {err}") from err
+# --------------------------------------------------------------------------- inputs
+def _read(path: Path, args: argparse.Namespace) -> tuple[pd.DataFrame, Any]:
+    from .files import read_table
+
+    return read_table(path, encoding=args.encoding, sheet=args.sheet)
 
 
-def read_spec(path: Path) -> tuple[IndicatorSystem, dict[str, Any], dict[str, str]]:
-    """Read a TOML spec: ``[subsystems.<name>]`` tables of ``indicator = "+"|"-"``,
-    an optional ``[options]`` table (weighting, pooling, shift, variant, ...) and
-    optional top-level ``region`` / ``year`` column names."""
+def _toml_hint(text: str) -> str:
+    """A hint when the spec uses bare non-ASCII keys, which TOML does not allow."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        key = line.split("=", 1)[0].strip() if "=" in line else ""
+        if key and not key.startswith(('"', "'", "#", "[")) and not key.isascii():
+            return (
+                f" TOML keys that are not plain ASCII must be quoted: on line {number} write "
+                f'"{key}" = ... instead of {key} = ...'
+            )
+    return ""
+
+
+def read_spec(path: Path) -> tuple[Any, dict[str, Any], dict[str, Any], dict[str, str]]:
+    """Read a TOML spec.
+
+    ``[subsystems.<name>]`` tables of ``indicator = "+"|"-"`` (quote Chinese names:
+    ``"产值" = "+"``), an optional ``[options]`` table (any option of
+    :class:`~coupling.CouplingCoordination`, plus ``bootstrap``, ``seed`` and ``level``
+    of its ``fit``) and optional top-level ``region`` / ``year`` column names.
+
+    Returns
+    -------
+    system, model options, fit options, key columns
+    """
+    from ..data import IndicatorSystem
+
     if not path.is_file():
         raise CommandError(f"spec file not found: {path}")
+    text = path.read_text(encoding="utf-8-sig")
     try:
-        spec = tomllib.loads(path.read_text(encoding="utf-8"))
+        spec = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise CommandError(f"malformed spec {path}: {err}") from err
+        raise CommandError(f"malformed spec {path}: {err}.{_toml_hint(text)}") from err
     subsystems = spec.get("subsystems")
     if not isinstance(subsystems, dict) or not subsystems:
         raise CommandError(
             f"malformed spec {path}: it needs [subsystems.<name>] tables of indicator = '+' or '-'"
         )
-    options = spec.get("options", {})
-    unknown = sorted(set(options) - set(SPEC_OPTIONS))
+    options = dict(spec.get("options", {}))
+    unknown = sorted(set(options) - set(MODEL_OPTIONS) - set(FIT_OPTIONS))
     if unknown:
+        hints = "".join(suggest(u, [*MODEL_OPTIONS, *FIT_OPTIONS]) for u in unknown)
         raise CommandError(
-            f"malformed spec {path}: unknown option(s) {unknown}; "
-            f"allowed: {', '.join(SPEC_OPTIONS)}"
+            f"malformed spec {path}: unknown option(s) {unknown};{hints} allowed: "
+            f"{', '.join([*MODEL_OPTIONS, *FIT_OPTIONS])}"
         )
+    fit = {k: options.pop(k) for k in FIT_OPTIONS if k in options}
     keys = {k: str(spec[k]) for k in ("region", "year") if k in spec}
     try:
         system = IndicatorSystem(subsystems)
     except LiangyeError as err:
         raise CommandError(f"malformed spec {path}: {err}") from err
-    return system, dict(options), keys
+    return system, options, fit, keys
 
 
-def _write(out: Path, tables: dict[str, pd.DataFrame], html: str, text: str) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    for name, table in tables.items():
-        table.to_csv(out / name, index=False, encoding="utf-8")
-    (out / "summary.txt").write_text(text + "\n", encoding="utf-8")
-    page = f"<!doctype html><meta charset='utf-8'><title>liangye</title><body>{html}</body>"
-    (out / "report.html").write_text(page, encoding="utf-8")
-
-
-def run_score(data: Path, spec: Path, out: Path, region: str | None, year: str | None) -> str:
-    """``liangye score``: score a user's panel; returns the summary text."""
-    system, options, keys = read_spec(spec)
-    frame = _read_csv(data)
-    region = region or keys.get("region", "region")
-    year = year or keys.get("year", "year")
+def _keys(frame: pd.DataFrame, source: Path, region: str, year: str, flags: str) -> None:
     missing = [c for c in (region, year) if c not in frame.columns]
     if missing:
+        hints = "".join(suggest(c, frame.columns) for c in missing)
         raise CommandError(
-            f"column(s) {missing} not in {data} (columns: {', '.join(map(str, frame.columns))});"
-            " pass --region/--year or set region/year in the spec"
+            f"column(s) {missing} not in {source}.{hints} Its columns: "
+            f"{', '.join(map(str, frame.columns))}; {flags}"
         )
-    result = CouplingCoordination(system, **options).fit(frame, region=region, year=year)
+
+
+def _source_notes(source: Any) -> list[str]:
+    notes = list(source.notes)
+    if source.thousands_columns:
+        notes.append(
+            "Numbers written with thousands separators were read as numbers in: "
+            + ", ".join(map(str, source.thousands_columns))
+            + "."
+        )
+    return notes
+
+
+# ---------------------------------------------------------------------------- W
+def china_weights(
+    spec: str,
+    *,
+    data: pd.DataFrame | None = None,
+    region: str | None = None,
+    islands: str = "hainan",
+) -> Any:
+    """China's provincial W from a ``--w``/``--kind`` spec, for the provinces of ``data``.
+
+    ``queen`` and ``rook`` (contiguity; Hainan linked to Guangdong by default,
+    ``islands="nearest"`` or ``"error"`` otherwise), ``knn:K`` (K nearest capitals),
+    ``distance`` (inverse great-circle distance between capitals) and
+    ``economic:COLUMN`` (``1/|x_i - x_j|`` of the column's mean over the years of
+    ``data``). With ``data``, W covers the provinces it names (any spelling).
+    """
+    from spatial.weights import HAINAN_LINK, china_provinces
+
+    kind, _, argument = spec.partition(":")
+    kind = kind.strip().lower()
+    link = {"hainan": HAINAN_LINK, "nearest": "nearest", "error": "error"}
+    if islands not in link:
+        raise CommandError(f"--islands {islands!r} is not one of {', '.join(ISLANDS)}")
+    options: dict[str, Any] = {}
+    if data is not None and region is not None:
+        options["provinces"] = list(pd.unique(data[region]))
+    if kind in ("queen", "rook"):
+        return china_provinces(kind, islands=link[islands], **options)  # type: ignore[arg-type]
+    if kind == "knn":
+        try:
+            k = int(argument or 4)
+        except ValueError as err:
+            raise CommandError(f"--w knn:K needs a whole number K, got {argument!r}") from err
+        return china_provinces("knn", k=k, **options)
+    if kind == "distance":
+        return china_provinces("distance", **options)
+    if kind == "economic":
+        if data is None or region is None or not argument:
+            raise CommandError("--w economic:COLUMN needs a column of the data, e.g. economic:gdp")
+        if argument not in data.columns:
+            raise CommandError(
+                f"--w economic:{argument}: no column {argument!r} in the data."
+                + suggest(argument, data.columns)
+            )
+        values = pd.Series(
+            pd.to_numeric(data[argument], errors="coerce").to_numpy(),
+            index=pd.MultiIndex.from_arrays([data[region], range(len(data))]),
+        )  # a (province, row) Series: averaged over the rows of each province
+        return china_provinces("economic", economic=values, **options)
+    raise CommandError(
+        f"--w {spec!r} is neither a weights file nor a built-in kind; use one of "
+        f"{', '.join(W_KINDS)} or the path of a .gal, .gwt or .csv file"
+    )
+
+
+def _weights(args: argparse.Namespace, frame: pd.DataFrame) -> tuple[Any, str]:
+    """The W of ``liangye sdm`` and a line describing it."""
+    from spatial.weights import read_weights
+
+    path = Path(args.w)
+    if path.suffix.lower() in (".gal", ".gwt", ".csv") or path.is_file():
+        if not path.is_file():
+            raise CommandError(
+                f"weights file not found: {path} (or use a built-in kind: {', '.join(W_KINDS)})"
+            )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            w = read_weights(path, ids=list(pd.unique(frame[args.region])))
+        folded = sorted({str(c.message).split("\n")[0] for c in caught})
+        if w.islands:
+            raise CommandError(
+                f"W in {path} has regions without neighbours: {list(w.islands)[:10]}. Link "
+                "them in the file, or use --w queen (China's provinces, Hainan linked to "
+                "Guangdong)" + (f" [reader said: {'; '.join(folded)}]" if folded else "")
+            )
+        described = f"file {path}"
+    else:
+        w = china_weights(args.w, data=frame, region=args.region, islands=args.islands)
+        described = f"China's provinces, {args.w}" + (
+            f" (islands: {args.islands})" if args.w in ("queen", "rook") else ""
+        )
+    if args.standardize:
+        w = w.standardize("row")
+    return w, described + (", row-standardized" if args.standardize else ", as given")
+
+
+# ---------------------------------------------------------------------------- commands
+def _write_tables(out: Path, tables: Mapping[str, pd.DataFrame], encoding: str) -> None:
+    from .files import write_csv
+
+    for name, table in tables.items():
+        write_csv(table, out / name, encoding=encoding)
+
+
+def run_score(args: argparse.Namespace) -> str:
+    """``liangye score``: score a user's panel; returns the summary text."""
+    from ..model import CouplingCoordination
+    from .report import Report
+
+    system, options, fit, keys = read_spec(Path(args.spec))
+    frame, source = _read(Path(args.data), args)
+    region = args.region or keys.get("region", "region")
+    year = args.year or keys.get("year", "year")
+    _keys(frame, Path(args.data), region, year, "pass --region/--year or set them in the spec")
+    if args.bootstrap is not None:
+        fit["bootstrap"] = args.bootstrap
+    if args.seed is not None:
+        fit["seed"] = args.seed
+    if args.balance is not None:
+        options["balance"] = args.balance
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = CouplingCoordination(system, **options).fit(frame, region=region, year=year, **fit)
+    said = [str(c.message) for c in caught if issubclass(c.category, UserWarning)]
     summary = result.summary()
-    _write(
-        out,
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    tables = {
+        "scores.csv": result.to_frame(),
+        "indicator_weights.csv": result.indicator_weights.reset_index(),
+    }
+    _write_tables(out, tables, args.output_encoding)
+    report = Report("Coupling coordination", language=args.lang)
+    report.header(
         {
-            "scores.csv": result.to_frame(),
-            "indicator_weights.csv": result.indicator_weights.reset_index(),
-        },
-        summary.as_html(),
-        str(summary),
+            "input": f"{args.data} ({source.format}"
+            + (f", {source.encoding}" if source.encoding else "")
+            + ")",
+            "specification": str(args.spec),
+            "region, year": f"{region}, {year}",
+            "subsystems": "; ".join(
+                f"{s}: {', '.join(system.indicators_of(s))}" for s in system.subsystems
+            ),
+            "options": ", ".join(f"{k}={v}" for k, v in {**options, **fit}.items()) or "defaults",
+        }
     )
-    return (
-        str(summary)
-        + f"\n\nWrote scores.csv, indicator_weights.csv, summary.txt, report.html to {out}."
-    )
+    for note in [*_source_notes(source), *said]:
+        report.text(note)
+    _score_report(report, result, args.lang)
+    report.write(out, csv_encoding=args.output_encoding)
+    (out / "summary.txt").write_text(str(summary) + "\n", encoding="utf-8")
+    lines = [str(summary), *said]
+    lines.append(f"\nWrote scores.csv, indicator_weights.csv, summary.txt, report.html to {out}.")
+    return "\n".join(lines)
+
+
+def _score_report(report: Any, result: Any, language: Any) -> None:
+    """Tables and figures of the ``score`` report."""
+    from spatial.viz import group_trend
+
+    from ..regional.dynamics import kernel_density
+
+    report.heading("Indicator weights")
+    report.table("Indicator weights", result.indicator_weights, "indicator_weights_table")
+    scores = result.scores
+    by_year = scores.groupby(level=1)["D"].agg(["mean", "std", "min", "max"])
+    report.heading("Coupling coordination degree D")
+    report.table("D by year", by_year, "d_by_year")
+    table = scores.reset_index()
+    region, year = scores.index.names
+    try:
+        figure = group_trend(table, "D", region=region, year=year, language=language)
+        caption = "Mean D by NBS region and year"
+    except LiangyeError:
+        figure = group_trend(table, "D", region=region, year=year, groups={}, language=language)
+        caption = "Mean D by year"
+    report.figure(caption, figure, "d_trend")
+    report.figure("Kernel densities of D by year", kernel_density(scores, "D").plot(), "d_density")
+    report.table("Scores by region and year", scores, "scores_table")
 
 
 def run_sdm(args: argparse.Namespace) -> str:
@@ -138,7 +337,8 @@ def run_sdm(args: argparse.Namespace) -> str:
         SpatialErrorPanel,
         SpatialLagPanel,
     )
-    from spatial.weights import read_weights
+
+    from .report import Report
 
     models = {
         "sdm": SpatialDurbinPanel,
@@ -147,40 +347,124 @@ def run_sdm(args: argparse.Namespace) -> str:
         "sdem": SpatialDurbinErrorPanel,
         "slx": SLXPanel,
     }
-    frame = _read_csv(Path(args.data))
-    if not Path(args.w).is_file():
-        raise CommandError(f"weights file not found: {args.w}")
-    missing = [c for c in (args.region, args.year) if c not in frame.columns]
+    frame, source = _read(Path(args.data), args)
+    _keys(frame, Path(args.data), args.region, args.region_year, "pass --region/--year")
+    missing = [c for c in [args.y, *args.x] if c not in frame.columns]
     if missing:
-        raise CommandError(f"column(s) {missing} not in {args.data}; pass --region/--year")
-    w = read_weights(args.w, ids=list(pd.unique(frame[args.region])))
-    if args.standardize:
-        w = w.standardize("row")
-    model = models[args.model](
-        frame, args.y, args.x, w, region=args.region, year=args.year, effects=args.effects
-    )
-    result = model.fit(bias_correction=args.bias_correction)
-    text = str(result.summary())
-    tables = {
-        "params.csv": pd.DataFrame(
-            {
-                "coef": result.params,
-                "std_error": result.std_errors,
-                "z": result.tstats,
-                "p_value": result.pvalues,
-            }
+        hints = "".join(suggest(c, frame.columns) for c in missing)
+        raise CommandError(
+            f"column(s) {missing} not in {args.data}.{hints} Its columns: "
+            f"{', '.join(map(str, frame.columns))}"
         )
-        .rename_axis("term")
-        .reset_index()
-    }
-    html = result.summary().as_html()
+    w, w_text = _weights(args, frame)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = models[args.model](
+            frame, args.y, args.x, w, region=args.region, year=args.region_year,
+            effects=args.effects,
+        )  # fmt: skip
+        result = model.fit(bias_correction=args.bias_correction)
+    said = [str(c.message) for c in caught if issubclass(c.category, UserWarning)]
+    text = str(result.summary())
+    params = pd.DataFrame(
+        {"coef": result.params, "std_error": result.std_errors, "z": result.tstats,
+         "p_value": result.pvalues}
+    ).rename_axis("term")  # fmt: skip
+    tables = {"params.csv": params.reset_index()}
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    report = Report(f"{result.model} panel model of {args.y}", language=args.lang)
+    report.header(
+        {
+            "input": f"{args.data} ({source.format}"
+            + (f", {source.encoding}" if source.encoding else "")
+            + ")",
+            "dependent variable": args.y,
+            "regressors": ", ".join(args.x),
+            "region, year": f"{args.region}, {args.region_year}",
+            "W": w_text,
+            "options": f"model={args.model}, effects={args.effects}, "
+            f"bias_correction={args.bias_correction}, impacts={args.impacts}",
+        }
+    )
+    for note in [*_source_notes(source), *said]:
+        report.text(note)
+    report.heading("Estimates")
+    report.table("Coefficients", params, "params_table")
     if args.model in ("sdm", "sar", "sdem", "slx"):
         impacts = result.impacts(method=args.impacts, seed=0)
         tables["impacts.csv"] = impacts.to_frame()
         text += "\n\n" + str(impacts.summary())
-        html += impacts.summary().as_html()
-    _write(Path(args.out), tables, html, text)
-    return text + f"\n\nWrote {', '.join(tables)}, summary.txt, report.html to {args.out}."
+        report.heading("Direct, indirect and total effects")
+        report.table("Effects", impacts.to_frame().set_index(["variable", "effect"]), "effects")
+        report.figure("Effects with 95% intervals", _effects_figure(impacts, args.lang), "effects")
+    _write_tables(out, tables, args.output_encoding)
+    report.write(out, csv_encoding=args.output_encoding)
+    (out / "summary.txt").write_text(text + "\n", encoding="utf-8")
+    lines = [text, *said, f"\nWrote {', '.join(tables)}, summary.txt, report.html to {out}."]
+    return "\n".join(lines)
+
+
+def _effects_figure(impacts: Any, language: str) -> Any:
+    """Direct, indirect and total effects of each regressor with their intervals."""
+    from spatial.viz.figure import new_axes, style
+
+    frame = impacts.to_frame()
+    names = list(dict.fromkeys(frame["variable"]))
+    with style(language):
+        fig, (ax,) = new_axes((6.0, 0.6 + 0.55 * len(names) * 3))
+        _draw_effects(ax, frame, names)
+    return fig
+
+
+def _draw_effects(ax: Any, frame: pd.DataFrame, names: list[str]) -> None:
+    """Points and 95% intervals of the direct, indirect and total effects."""
+    import numpy as np
+
+    colours = {"direct": "#1b6ca8", "indirect": "#d95f02", "total": "#1a9850"}
+    for offset, (effect, colour) in enumerate(colours.items()):
+        part = frame[frame["effect"] == effect].set_index("variable").loc[names]
+        y = np.arange(len(names)) * 4 + offset
+        ax.errorbar(part["estimate"], y, xerr=[part["estimate"] - part["lower"],
+                    part["upper"] - part["estimate"]], fmt="o", color=colour,
+                    label=effect, capsize=2)  # fmt: skip
+    ax.axvline(0, color="grey", lw=0.7)
+    ax.set_yticks(np.arange(len(names)) * 4 + 1, names)
+    ax.invert_yaxis()
+    ax.legend(frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def run_weights(args: argparse.Namespace) -> str:
+    """``liangye weights``: write China's provincial W to a GAL, GWT or CSV file."""
+    from spatial.weights import write_weights
+
+    frame = None
+    if args.data is not None:
+        frame, _ = _read(Path(args.data), args)
+        _keys(frame, Path(args.data), args.region, args.region, "pass --region")
+    elif args.kind.startswith("economic"):
+        raise CommandError("--kind economic:COLUMN needs --data FILE with that column")
+    w = china_weights(args.kind, data=frame, region=args.region, islands=args.islands)
+    if args.standardize:
+        w = w.standardize("row")
+    path = write_weights(w, Path(args.out))
+    return f"Wrote {w.n} provinces, {w.n_links} links ({args.kind}) to {path}."
+
+
+# ---------------------------------------------------------------------------- parser
+def _input_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--encoding",
+        help="encoding of a CSV input (default: UTF-8 with or without BOM, else GB18030)",
+    )
+    parser.add_argument("--sheet", help="sheet of an Excel input (name or 0-based number)")
+    parser.add_argument(
+        "--output-encoding",
+        default="utf-8-sig",
+        help="encoding of the CSV outputs (default utf-8-sig: UTF-8 with BOM, for Excel)",
+    )
+    parser.add_argument("--lang", default="en", choices=["en", "zh"], help="report language")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -190,47 +474,58 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"liangye {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="the main job on the embedded provincial panel")
-    demo.add_argument(
-        "--out",
-        type=Path,
-        default=Path("liangye-report"),
-        help="report folder (default ./liangye-report)",
-    )
-    demo.add_argument(
-        "--bootstrap",
-        type=int,
-        default=1000,
-        help="region resamples for the weights (0 skips; default 1000)",
-    )
+    demo.add_argument("--out", type=Path, default=Path("liangye-report"),
+                      help="report folder (default ./liangye-report)")  # fmt: skip
+    demo.add_argument("--bootstrap", type=int, default=1000,
+                      help="region resamples for the weights (0 skips; default 1000)")  # fmt: skip
     demo.add_argument("--seed", type=int, default=0, help="seed of every random step")
-    score = commands.add_parser("score", help="coupling coordination of a CSV panel")
-    score.add_argument("data", type=Path, help="CSV with region, year and the indicators")
-    score.add_argument("--spec", type=Path, required=True, help="TOML indicator system")
+    demo.add_argument("--lang", default="en", choices=["en", "zh"],
+                      help="report language: English or Chinese (needs a CJK font)")  # fmt: skip
+    demo.add_argument("--quiet", action="store_true", help="no progress display")
+    score = commands.add_parser("score", help="coupling coordination of a panel file")
+    score.add_argument("data", help="CSV, TSV or Excel file with region, year and indicators")
+    score.add_argument("--spec", required=True, help="TOML indicator system")
     score.add_argument("--region", help="region column (default from the spec, or 'region')")
     score.add_argument("--year", help="year column (default from the spec, or 'year')")
-    score.add_argument("--out", type=Path, default=Path("liangye-score"), help="output folder")
-    sdm = commands.add_parser("sdm", help="spatial panel model of a CSV panel")
-    sdm.add_argument("data", help="CSV with region, year, y and x")
+    score.add_argument("--bootstrap", type=int, help="region resamples of the weights")
+    score.add_argument("--seed", type=int, help="seed of the bootstrap")
+    score.add_argument("--balance", choices=["error", "drop"],
+                       help="unbalanced panel: stop (default) or drop incomplete ones")  # fmt: skip
+    score.add_argument("--out", default="liangye-score", help="output folder")
+    _input_options(score)
+    sdm = commands.add_parser("sdm", help="spatial panel model of a panel file")
+    sdm.add_argument("data", help="CSV, TSV or Excel file with region, year, y and x")
     sdm.add_argument("--y", required=True, help="dependent variable")
     sdm.add_argument("--x", nargs="+", required=True, help="regressors")
-    sdm.add_argument("--w", required=True, help="weights file (.gal, .gwt or .csv)")
+    sdm.add_argument("--w", required=True,
+                     help=f"weights: {', '.join(W_KINDS)} (China's provinces) or a .gal, "
+                     ".gwt or .csv file")  # fmt: skip
+    sdm.add_argument("--islands", default="hainan", choices=list(ISLANDS),
+                     help="contiguity W: link Hainan to Guangdong (default), to the "
+                     "nearest province, or stop")  # fmt: skip
     sdm.add_argument("--region", default="region", help="region column (default region)")
-    sdm.add_argument("--year", default="year", help="year column (default year)")
-    sdm.add_argument(
-        "--effects", default="twoways", choices=["individual", "time", "twoways", "none"]
-    )
+    sdm.add_argument("--year", dest="region_year", default="year",
+                     help="year column (default year)")  # fmt: skip
+    sdm.add_argument("--effects", default="twoways",
+                     choices=["individual", "time", "twoways", "none"])  # fmt: skip
     sdm.add_argument("--model", default="sdm", choices=["sdm", "sar", "sem", "sdem", "slx"])
-    sdm.add_argument(
-        "--bias-correction", default="lee_yu", choices=["lee_yu", "none", "transformation"]
-    )
+    sdm.add_argument("--bias-correction", default="lee_yu",
+                     choices=["lee_yu", "none", "transformation"])  # fmt: skip
     sdm.add_argument("--impacts", default="delta", choices=["delta", "simulation"])
-    sdm.add_argument(
-        "--no-standardize",
-        dest="standardize",
-        action="store_false",
-        help="keep W as read (default: row-standardize)",
-    )
+    sdm.add_argument("--no-standardize", dest="standardize", action="store_false",
+                     help="keep W as built or read (default: row-standardize)")  # fmt: skip
     sdm.add_argument("--out", default="liangye-sdm", help="output folder")
+    _input_options(sdm)
+    weights = commands.add_parser("weights", help="write China's provincial W to a file")
+    weights.add_argument("--kind", default="queen", help=f"one of {', '.join(W_KINDS)}")
+    weights.add_argument("--islands", default="hainan", choices=list(ISLANDS))
+    weights.add_argument("--data", help="file with the provinces to keep (and the economic column)")
+    weights.add_argument("--region", default="region", help="province column of --data")
+    weights.add_argument("--no-standardize", dest="standardize", action="store_false",
+                         help="write binary/raw weights (default: row-standardized)")  # fmt: skip
+    weights.add_argument("--out", required=True, help="output file: .gal, .gwt or .csv")
+    weights.add_argument("--encoding", help="encoding of a CSV --data")
+    weights.add_argument("--sheet", help="sheet of an Excel --data")
     return parser
 
 
@@ -241,13 +536,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             from .demo import run_demo
 
-            print(run_demo(args.out, bootstrap=args.bootstrap, seed=args.seed))
+            print(run_demo(args.out, bootstrap=args.bootstrap, seed=args.seed,
+                           language=args.lang, quiet=args.quiet))  # fmt: skip
         elif args.command == "score":
-            print(run_score(args.data, args.spec, args.out, args.region, args.year))
-        else:
+            print(run_score(args))
+        elif args.command == "sdm":
             print(run_sdm(args))
-    except (CommandError, LiangyeError) as err:
-        print(f"liangye {args.command}: error: {err}", file=sys.stderr)
+        else:
+            print(run_weights(args))
+    except LiangyeError as err:
+        message = re.sub(r"\s+", " ", str(err)).strip()
+        print(f"liangye {args.command}: error: {message}", file=sys.stderr)
         return 2
     return 0
 

@@ -19,9 +19,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from spatial._core.options import Language
 from spatial._core.version import __version__
 
 from ..data import IndicatorSystem
@@ -64,16 +66,53 @@ def complete_years(panel: pd.DataFrame, columns: Sequence[str], region: str = "c
 
 
 class _Progress:
-    """Prints one line per step with its duration."""
+    """The demo's progress: a live display (rich) that moves during each step, or lines.
 
-    def __init__(self, echo: Callable[[str], None]) -> None:
-        self.echo, self.start = echo, time.perf_counter()
+    With ``echo`` each finished step is passed to it as one line ``[  1.23 s] text``;
+    otherwise a rich progress display on the terminal shows the running step with a
+    spinner and its elapsed time, and leaves one line per finished step. ``quiet``
+    shows nothing.
+    """
+
+    def __init__(self, steps: int, *, echo: Callable[[str], None] | None, quiet: bool) -> None:
+        self.start = time.perf_counter()
+        self.echo, self.quiet = echo, quiet
         self.lines: list[str] = []
+        self._live: Any = None
+        if echo is None and not quiet:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
 
-    def step(self, text: str) -> None:
+            self._live = Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                                  BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                  transient=True)  # fmt: skip
+            self._live.start()
+            self._task = self._live.add_task("", total=steps)
+
+    def begin(self, text: str) -> None:
+        """Show the step that starts now."""
+        if self._live is not None:
+            self._live.update(self._task, description=text)
+
+    def done(self, text: str) -> None:
+        """Record a finished step."""
         line = f"[{time.perf_counter() - self.start:6.2f} s] {text}"
         self.lines.append(line)
-        self.echo(line)
+        if self._live is not None:
+            self._live.console.print(line, soft_wrap=True)
+            self._live.advance(self._task)
+        elif self.echo is not None and not self.quiet:
+            self.echo(line)
+
+    def close(self) -> None:
+        if self._live is not None:
+            self._live.stop()
 
 
 def _score(
@@ -108,106 +147,207 @@ def _drivers(panel: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     return scores[["D"]].join(frame, how="left").reset_index()
 
 
-def _spatial_model(frame: pd.DataFrame, report: Report) -> str:
+#: The demo's words in English and Chinese (headings, captions, notes, progress).
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Coupling coordination of high-tech manufacturing and technology services",
+        "intro": "liangye {version}. Data: 31 provinces, China Statistical Yearbook on Science "
+        "and Technology and China Statistical Yearbook via the techme package (MIT). The "
+        "services side is measured by technology-market contracts, a proxy for producer "
+        "services, not by employment by industry. Associations in the models below are not "
+        "causal estimates.",
+        "step1": "1/4 coupling coordination: 31 provinces x {n} years ({first}-{last}), entropy "
+        "weights, {bootstrap} bootstrap resamples",
+        "step2": "2/4 Moran's I of D per year, LISA clusters, maps and charts",
+        "step3": "3/4 spatial Durbin model of D with two W, tests against SAR and SEM, effects",
+        "step4": "4/4 disparity and dynamics: Dagum Gini, Theil, densities, Markov, convergence",
+        "written": "report written: {path} ({count} files)",
+        "h1": "1. Coupling coordination",
+        "years": "Years with complete data for all 31 provinces: {years} (2017 lacks high-tech "
+        "operations; Tibet lacks technology exports before 2017).",
+        "weights": "Indicator weights (entropy, pooled over the panel)",
+        "weights_boot": "Bootstrap of the weights ({b} region resamples, 95% intervals)",
+        "d_by_year": "Mean coupling-coordination degree D by year",
+        "d_by_province": "D by province and year (standard coupling degree)",
+        "tiers": "Tier counts by year (ten-tier scale)",
+        "lags": "Lag types by year (E = U_manufacturing / U_services)",
+        "scores": "Scores by province and year",
+        "h2": "2. Spatial pattern of D",
+        "map": "D by province, {first} and {last} (ten-tier scale; Taiwan, Hong Kong and Macao: "
+        "no data)",
+        "trend": "Mean D by NBS region and year",
+        "moran": "Global Moran's I and Geary's C of D (queen + Hainan W, 999 permutations)",
+        "scatter": "Moran scatter plot of D, {year}",
+        "lisa": "Local Moran (LISA) clusters of D, {year}",
+        "lisa_map": "LISA clusters of D, {year} (p < 0.05)",
+        "h3": "3. Spatial Durbin model of D",
+        "drivers": "Drivers: {drivers}.",
+        "models": "Spatial panel models of D (two-way fixed effects, Lee-Yu corrected)",
+        "tests": "LR and Wald tests of the SDM against SAR and SEM",
+        "impacts": "Direct, indirect and total effects on D (delta-method standard errors)",
+        "h4": "4. Regional disparity and dynamics",
+        "dagum": "Dagum Gini of D by NBS region: G = G_w + G_nb + G_t",
+        "dagum_ci": "Bootstrap intervals of the Dagum components (1000 draws)",
+        "dagum_fig": "Contributions to the Dagum Gini of D",
+        "theil": "Theil indices of D by NBS region",
+        "density": "Kernel densities of D by year (Silverman bandwidth, reflected at 0 and 1)",
+        "markov": "Markov transition probabilities of D quartiles",
+        "markov_tests": "Spatial Markov chain: tests of spatial dependence in the transitions",
+        "obstacles": "Obstacle degrees by indicator, mean over provinces (%)",
+        "sigma": "Sigma convergence: dispersion of D by year",
+        "beta": "Beta convergence of D",
+        "queen": "queen + Hainan",
+        "distance": "inverse distance",
+        "absolute": "absolute",
+        "conditional": "conditional (two-way FE)",
+        "spatial": "spatial (SDM, queen + Hainan)",
+    },
+    "zh": {
+        "title": "高技术制造业与技术服务业耦合协调分析",
+        "intro": "liangye {version}。数据：31个省份，来自《中国科技统计年鉴》和《中国统计年鉴》"
+        "（经 techme 包整理，MIT 许可）。服务业一侧以技术市场合同衡量，是生产性服务业的代理"
+        "变量，而非分行业就业。下文模型给出的是相关关系，不是因果效应。",
+        "step1": "1/4 耦合协调度：31个省份 x {n} 年（{first}-{last}），熵权法，{bootstrap} 次"
+        "自助抽样",
+        "step2": "2/4 D 的逐年全局 Moran's I、LISA 集聚、地图与图表",
+        "step3": "3/4 两种空间权重下 D 的空间杜宾模型，与 SAR、SEM 的检验及效应分解",
+        "step4": "4/4 区域差异与动态：Dagum 基尼系数、泰尔指数、核密度、马尔可夫链、收敛",
+        "written": "报告已写入：{path}（{count} 个文件）",
+        "h1": "一、耦合协调度",
+        "years": "31个省份数据完整的年份：{years}（2017年缺高技术产业经营数据；西藏2017年以前"
+        "缺技术输出数据）。",
+        "weights": "指标权重（熵权法，面板整体计算）",
+        "weights_boot": "权重的自助法区间（{b} 次省份重抽样，95% 区间）",
+        "d_by_year": "各年耦合协调度 D 的均值",
+        "d_by_province": "各省份各年份的 D（标准耦合度）",
+        "tiers": "各年协调等级的省份数（十级划分）",
+        "lags": "各年滞后类型（E = U制造业 / U服务业）",
+        "scores": "各省份各年份的得分",
+        "h2": "二、D 的空间格局",
+        "map": "{first}年与{last}年各省份 D（十级划分；台湾、香港、澳门：无数据）",
+        "trend": "四大区域 D 的均值",
+        "moran": "D 的全局 Moran's I 与 Geary's C（邻接 + 海南权重，999 次置换）",
+        "scatter": "{year}年 D 的 Moran 散点图",
+        "lisa": "{year}年 D 的局部 Moran（LISA）集聚",
+        "lisa_map": "{year}年 D 的 LISA 集聚图（p < 0.05）",
+        "h3": "三、D 的空间杜宾模型",
+        "drivers": "解释变量：{drivers}。",
+        "models": "D 的空间面板模型（双向固定效应，Lee-Yu 偏误修正）",
+        "tests": "SDM 相对 SAR、SEM 的 LR 与 Wald 检验",
+        "impacts": "对 D 的直接、间接与总效应（Delta 法标准误）",
+        "h4": "四、区域差异与动态演进",
+        "dagum": "四大区域 D 的 Dagum 基尼系数：G = G_w + G_nb + G_t",
+        "dagum_ci": "Dagum 分解各部分的自助法区间（1000 次）",
+        "dagum_fig": "Dagum 基尼系数的来源贡献",
+        "theil": "四大区域 D 的泰尔指数",
+        "density": "各年 D 的核密度（Silverman 带宽，在 0 与 1 处反射）",
+        "markov": "D 四分位类型的马尔可夫转移概率",
+        "markov_tests": "空间马尔可夫链：转移的空间依赖检验",
+        "obstacles": "各指标障碍度（省份均值，%）",
+        "sigma": "σ 收敛：各年 D 的离散程度",
+        "beta": "D 的 β 收敛",
+        "queen": "邻接 + 海南",
+        "distance": "反距离",
+        "absolute": "绝对 β 收敛",
+        "conditional": "条件 β 收敛（双向固定效应）",
+        "spatial": "空间 β 收敛（SDM，邻接 + 海南）",
+    },
+}
+
+#: Names of the drivers in the two languages.
+DRIVERS_ZH = {
+    "rd_intensity": "R&D 经费投入强度（占 GDP %）",
+    "science_budget_share": "科学技术支出占一般公共预算支出比重（%）",
+    "education_budget_share": "教育支出占一般公共预算支出比重（%）",
+}
+
+
+def _spatial_model(frame: pd.DataFrame, report: Report, text: dict[str, str]) -> str:
     from spatial import SpatialDurbinPanel, SpatialErrorPanel, SpatialLagPanel, compare
     from spatial.weights import china_provinces
 
     x = list(DRIVERS)
     weights = {
-        "queen + Hainan": china_provinces("queen"),
-        "inverse distance": china_provinces("distance"),
+        text["queen"]: china_provinces("queen"),
+        text["distance"]: china_provinces("distance"),
     }
-    fits = {}
-    tests = []
-    impacts = []
+    fits, tests, impacts = {}, [], []
     for label, w in weights.items():
         sdm, sar, sem = (
             model(frame, "D", x, w, region="code", year="year", effects="twoways").fit()
             for model in (SpatialDurbinPanel, SpatialLagPanel, SpatialErrorPanel)
         )
         fits[f"SDM ({label})"] = sdm
-        if label == "queen + Hainan":
-            fits["SAR (queen + Hainan)"], fits["SEM (queen + Hainan)"] = sar, sem
-        for test in (
-            sdm.lr_test(sar),
-            sdm.lr_test(sem),
-            sdm.wald_test("theta = 0"),
-            sdm.wald_test("theta + rho*beta = 0"),
-        ):
-            tests.append(
-                {
-                    "W": label,
-                    "test": test.name,
-                    "statistic": test.statistic,
-                    "df": test.df,
-                    "p_value": test.pvalue,
-                }
-            )
-        table = sdm.impacts().to_frame().assign(W=label)
-        impacts.append(table)
-    comparison = compare(fits).tables[0][1]
-    report.table(
-        "Spatial panel models of D (two-way fixed effects, Lee-Yu corrected)",
-        comparison,
-        "model_comparison",
-    )
-    test_table = pd.DataFrame(tests).set_index(["W", "test"])
-    report.table("LR and Wald tests of the SDM against SAR and SEM", test_table, "model_tests")
+        if label == text["queen"]:
+            fits[f"SAR ({label})"], fits[f"SEM ({label})"] = sar, sem
+        for test in (sdm.lr_test(sar), sdm.lr_test(sem), sdm.wald_test("theta = 0"),
+                     sdm.wald_test("theta + rho*beta = 0")):  # fmt: skip
+            tests.append({"W": label, "test": test.name, "statistic": test.statistic,
+                          "df": test.df, "p_value": test.pvalue})  # fmt: skip
+        impacts.append(sdm.impacts().to_frame().assign(W=label))
+    report.table(text["models"], compare(fits).tables[0][1], "model_comparison")
+    report.table(text["tests"], pd.DataFrame(tests).set_index(["W", "test"]), "model_tests")
     effect_table = pd.concat(impacts).set_index(["W", "variable", "effect"])
-    report.table(
-        "Direct, indirect and total effects on D (delta-method standard errors)",
-        effect_table,
-        "impacts",
-    )
-    main = fits["SDM (queen + Hainan)"]
-    imp = main.impacts()
-    spill = imp.estimates["indirect"].round(4).to_dict()
+    report.table(text["impacts"], effect_table, "impacts")
+    main = fits[f"SDM ({text['queen']})"]
+    spill = main.impacts().estimates["indirect"].round(4).to_dict()
     return (
         f"SDM with queen + Hainan W: rho = {main.params['rho']:.3f} "
         f"(s.e. {main.std_errors['rho']:.3f}); indirect effects {spill}"
     )
 
 
-def _figures_and_esda(scores: pd.DataFrame, years: list[int], report: Report, seed: int) -> None:
+def _figures_and_esda(
+    scores: pd.DataFrame, years: list[int], report: Report, seed: int, language: str
+) -> None:
     from spatial import choropleth, group_trend, lisa_map, local_moran, moran_by_year, moran_scatter
     from spatial.weights import china_provinces
 
     from ..classify import TEN_TIER
 
+    text = TEXT[language]
     w = china_provinces("queen")
     table = scores.reset_index()
     first, last = years[0], years[-1]
-    report.heading("2. Spatial pattern of D")
+    lang: Any = language
+    report.heading(text["h2"])
     report.figure(
-        f"D by province, {first} and {last} (ten-tier scale; Taiwan, Hong Kong and Macao: no data)",
+        text["map"].format(first=first, last=last),
         choropleth(
-            table, "D", region="code", year="year", years=[first, last], bands=TEN_TIER, ncols=2
+            table,
+            "D",
+            region="code",
+            year="year",
+            years=[first, last],
+            bands=TEN_TIER,
+            ncols=2,
+            language=lang,
         ),
         "map_d",
     )
-    report.figure(
-        "Mean D by NBS region and year",
-        group_trend(table, "D", region="code", year="year"),
-        "trend_by_region",
-    )
+    trend = group_trend(table, "D", region="code", year="year", language=lang)
+    report.figure(text["trend"], trend, "trend_by_region")
     moran = moran_by_year(table, "D", w, "code", "year", permutations=999, seed=seed)
-    report.table(
-        "Global Moran's I and Geary's C of D (queen + Hainan W, 999 permutations)",
-        moran.table,
-        "moran",
-    )
+    report.table(text["moran"], moran.table, "moran")
     report.figure(
-        f"Moran scatter plot of D, {last}",
-        moran_scatter(scores["D"].xs(last, level="year"), w, label="D"),
+        text["scatter"].format(year=last),
+        moran_scatter(scores["D"].xs(last, level="year"), w, label="D", language=lang),
         "moran_scatter",
     )
     lisa = local_moran(table, "D", w, "code", "year", years=[last], permutations=999, seed=seed)
-    report.table(f"Local Moran (LISA) clusters of D, {last}", lisa.table, "lisa")
-    report.figure(f"LISA clusters of D, {last} (p < 0.05)", lisa_map(lisa, last), "lisa_map")
+    report.table(text["lisa"].format(year=last), lisa.table, "lisa")
+    report.figure(
+        text["lisa_map"].format(year=last), lisa_map(lisa, last, language=lang), "lisa_map"
+    )
 
 
 def _disparity(
-    result: CouplingResults, panel: pd.DataFrame, years: list[int], report: Report, seed: int
+    result: CouplingResults,
+    panel: pd.DataFrame,
+    years: list[int],
+    report: Report,
+    seed: int,
+    language: str,
 ) -> str:
     from spatial.geography import NBS_REGION_OF
     from spatial.weights import china_provinces
@@ -217,50 +357,31 @@ def _disparity(
     from ..regional.inequality import dagum_gini, theil
     from ..regional.obstacle import obstacle_degree
 
+    text = TEXT[language]
+    lang: Any = language
     scores = result.scores
-    report.heading("4. Regional disparity and dynamics")
+    report.heading(text["h4"])
     gap = dagum_gini(scores, "D", groups=NBS_REGION_OF, bootstrap=1000, seed=seed)
-    report.table("Dagum Gini of D by NBS region: G = G_w + G_nb + G_t", gap.components, "dagum")
-    report.table(
-        "Bootstrap intervals of the Dagum components (1000 draws)", gap.intervals, "dagum_intervals"
-    )
-    report.figure("Contributions to the Dagum Gini of D", gap.plot(), "dagum")
-    report.table(
-        "Theil indices of D by NBS region",
-        theil(scores, "D", groups=NBS_REGION_OF).components,
-        "theil",
-    )
-    density = kernel_density(scores, "D")
-    report.figure(
-        "Kernel densities of D by year (Silverman bandwidth)", density.plot(), "kernel_density"
-    )
+    report.table(text["dagum"], gap.components, "dagum")
+    report.table(text["dagum_ci"], gap.intervals, "dagum_intervals")
+    report.figure(text["dagum_fig"], gap.plot(language=lang), "dagum")
+    report.table(text["theil"], theil(scores, "D", groups=NBS_REGION_OF).components, "theil")
+    density = kernel_density(scores, "D", support=(0.0, 1.0))
+    report.figure(text["density"], density.plot(language=lang), "kernel_density")
     chain = markov_chain(scores, "D", classes="quantile", k=4, w=china_provinces("queen"))
-    report.table("Markov transition probabilities of D quartiles", chain.probabilities, "markov")
-    report.table(
-        "Spatial Markov chain: tests of spatial dependence in the transitions",
-        chain.tests,
-        "markov_tests",
-    )
+    report.table(text["markov"], chain.probabilities, "markov")
+    report.table(text["markov_tests"], chain.tests, "markov_tests")
     obstacles = obstacle_degree(result, panel[panel["year"].isin(years)], "code", "year")
-    report.table(
-        "Obstacle degrees by indicator, mean over provinces (%)",
-        obstacles.mean_by_year(),
-        "obstacles",
-    )
-    sigma = sigma_convergence(scores, "D")
-    report.table("Sigma convergence: dispersion of D by year", sigma.dispersion, "sigma")
+    report.table(text["obstacles"], obstacles.mean_by_year(), "obstacles")
+    report.table(text["sigma"], sigma_convergence(scores, "D").dispersion, "sigma")
     betas = {
-        "absolute": beta_convergence(scores, "D", kind="absolute"),
-        "conditional (two-way FE)": beta_convergence(scores, "D", kind="conditional"),
-        "spatial (SDM, queen + Hainan)": beta_convergence(
+        text["absolute"]: beta_convergence(scores, "D", kind="absolute"),
+        text["conditional"]: beta_convergence(scores, "D", kind="conditional"),
+        text["spatial"]: beta_convergence(
             scores, "D", kind="conditional", w=china_provinces("queen")
         ),
     }
-    report.table(
-        "Beta convergence of D",
-        pd.concat({label: b.convergence for label, b in betas.items()}),
-        "beta",
-    )
+    report.table(text["beta"], pd.concat({k: b.convergence for k, b in betas.items()}), "beta")
     g = gap.components
     return (
         f"Dagum Gini of D: {g['G'].iloc[0]:.3f} in {years[0]}, {g['G'].iloc[-1]:.3f} in "
@@ -269,69 +390,99 @@ def _disparity(
 
 
 def run_demo(
-    out: Path, *, bootstrap: int = 1000, seed: int = 0, echo: Callable[[str], None] = print
+    out: Path,
+    *,
+    bootstrap: int = 1000,
+    seed: int = 0,
+    language: Language = "en",
+    quiet: bool = False,
+    echo: Callable[[str], None] | None = None,
 ) -> str:
-    """Run the main job, write the report to ``out``; returns a short summary text."""
-    progress = _Progress(echo)
-    panel = load_provincial_panel()
-    report = Report("Coupling coordination of high-tech manufacturing and technology services")
-    report.text(
-        f"liangye {__version__}. Data: 31 provinces, China Statistical Yearbook on Science and "
-        "Technology and China Statistical Yearbook via the techme package (MIT). The services "
-        "side is measured by technology-market contracts, a proxy for producer services, not by "
-        "employment by industry. Associations in the models below are not causal estimates."
-    )
-    results, years = _score(panel, bootstrap, seed)
-    standard = results["standard"]
-    progress.step(
-        f"1/4 coupling coordination: 31 provinces x {len(years)} years "
-        f"({years[0]}-{years[-1]}), entropy weights, {bootstrap} bootstrap resamples"
-    )
-    names = panel.drop_duplicates("code").set_index("code")[["province_zh", "province_en"]]
-    report.heading("1. Coupling coordination")
-    report.text(
-        f"Years with complete data for all 31 provinces: {', '.join(map(str, years))} "
-        "(2017 lacks high-tech operations; Tibet lacks technology exports before 2017)."
-    )
-    report.table(
-        "Indicator weights (entropy, pooled over the panel)",
-        standard.indicator_weights,
-        "indicator_weights",
-    )
-    if standard.bootstrap is not None:
-        report.table(
-            f"Bootstrap of the weights ({bootstrap} region resamples, 95% intervals)",
-            standard.bootstrap.indicator_weights,
-            "weights_bootstrap",
+    """Run the main job and write the report to ``out``; return a short summary text.
+
+    Parameters
+    ----------
+    out : Path
+        Report folder (created).
+    bootstrap : int, default 1000
+        Region resamples of the entropy weights (0 skips).
+    seed : int, default 0
+        Seed of every random step.
+    language : {"en", "zh"}
+        Report in English or in Chinese (headings, tables' captions and figure text;
+        Chinese needs a font with Chinese glyphs, see :func:`spatial.viz.find_cjk_font`).
+    quiet : bool
+        Show no progress.
+    echo : callable, optional
+        Receive one line per finished step instead of the live progress display.
+    """
+    from spatial._core.options import check_option
+
+    check_option("language", language, ("en", "zh"))
+    if language == "zh":
+        from spatial.viz.figure import style
+
+        with style("zh"):  # fail early, with the font message, before any work
+            pass
+    text = TEXT[language]
+    progress = _Progress(4, echo=echo, quiet=quiet)
+    try:
+        progress.begin(text["step1"].format(n="", first="", last="", bootstrap=bootstrap))
+        panel = load_provincial_panel()
+        report = Report(text["title"], language=language)
+        report.text(text["intro"].format(version=__version__))
+        results, years = _score(panel, bootstrap, seed)
+        standard = results["standard"]
+        progress.done(text["step1"].format(n=len(years), first=years[0], last=years[-1],
+                                           bootstrap=bootstrap))  # fmt: skip
+        name_column = "province_zh" if language == "zh" else "province_en"
+        names = panel.drop_duplicates("code").set_index("code")[["province_zh", "province_en"]]
+        report.heading(text["h1"])
+        report.text(text["years"].format(years=", ".join(map(str, years))))
+        report.table(text["weights"], standard.indicator_weights, "indicator_weights")
+        if standard.bootstrap is not None:
+            report.table(text["weights_boot"].format(b=bootstrap),
+                         standard.bootstrap.indicator_weights, "weights_bootstrap")  # fmt: skip
+        by_year = pd.concat(
+            {v: r.scores.groupby(level="year")["D"].mean() for v, r in results.items()}, axis=1
+        ).add_prefix("mean D, ")
+        report.table(text["d_by_year"], by_year, "d_by_year")
+        d_wide = standard.scores["D"].unstack("year")
+        d_wide.index = pd.MultiIndex.from_arrays(
+            [d_wide.index, names.loc[d_wide.index, name_column]], names=["code", name_column]
         )
-    by_year = pd.concat(
-        {v: r.scores.groupby(level="year")["D"].mean() for v, r in results.items()}, axis=1
-    ).add_prefix("mean D, ")
-    report.table("Mean coupling-coordination degree D by year", by_year, "d_by_year")
-    d_wide = standard.scores["D"].unstack("year").join(names)
-    report.table("D by province and year (standard coupling degree)", d_wide, "d_by_province")
-    tiers = pd.crosstab(standard.scores.index.get_level_values("year"), standard.scores["tier"])
-    report.table("Tier counts by year (ten-tier scale)", tiers, "tier_counts")
-    lags = pd.crosstab(standard.scores.index.get_level_values("year"), standard.scores["lag_type"])
-    report.table("Lag types by year (E = U_manufacturing / U_services)", lags, "lag_types")
-    scores = standard.to_frame().merge(names, left_on="code", right_index=True)
-    scores["D_wang2021"] = results["wang2021"].scores["D"].to_numpy()
-    report.table("Scores by province and year", scores.set_index(["code", "year"]), "scores")
+        report.table(text["d_by_province"], d_wide, "d_by_province")
+        index_years = standard.scores.index.get_level_values("year")
+        suffix = "_zh" if language == "zh" else ""
+        tiers = pd.crosstab(index_years, standard.scores[f"tier{suffix}"])
+        report.table(text["tiers"], tiers, "tier_counts")
+        lags = pd.crosstab(index_years, standard.scores[f"lag_type{suffix}"])
+        report.table(text["lags"], lags, "lag_types")
+        scores = standard.to_frame().merge(names, left_on="code", right_index=True)
+        scores["D_wang2021"] = results["wang2021"].scores["D"].to_numpy()
+        report.table(text["scores"], scores.set_index(["code", "year"]), "scores")
 
-    _figures_and_esda(standard.scores, years, report, seed)
-    progress.step("2/4 Moran's I of D per year, LISA clusters, maps and charts")
+        progress.begin(text["step2"])
+        _figures_and_esda(standard.scores, years, report, seed, language)
+        progress.done(text["step2"])
 
-    report.heading("3. Spatial Durbin model of D")
-    drivers = _drivers(panel, standard.scores)
-    report.text("Drivers: " + "; ".join(f"{k} = {v}" for k, v in DRIVERS.items()) + ".")
-    model_line = _spatial_model(drivers, report)
-    progress.step("3/4 spatial Durbin model of D with two W, tests against SAR and SEM, effects")
+        progress.begin(text["step3"])
+        report.heading(text["h3"])
+        drivers = _drivers(panel, standard.scores)
+        described = DRIVERS if language == "en" else DRIVERS_ZH
+        report.text(text["drivers"].format(
+            drivers="; ".join(f"{k} = {v}" for k, v in described.items())))  # fmt: skip
+        model_line = _spatial_model(drivers, report, text)
+        progress.done(text["step3"])
 
-    gap_line = _disparity(standard, panel, years, report, seed)
-    progress.step("4/4 disparity and dynamics: Dagum Gini, Theil, densities, Markov, convergence")
+        progress.begin(text["step4"])
+        gap_line = _disparity(standard, panel, years, report, seed, language)
+        progress.done(text["step4"])
 
-    written = report.write(out)
-    progress.step(f"report written: {out / 'report.html'} ({len(written)} files)")
+        written = report.write(out)
+        progress.done(text["written"].format(path=out / "report.html", count=len(written)))
+    finally:
+        progress.close()
     mean_d = by_year["mean D, standard"]
     summary = [
         f"liangye {__version__} demo",

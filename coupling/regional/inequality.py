@@ -45,11 +45,11 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from spatial._core.options import check_option
+from spatial._core.options import Language, check_option
 from spatial._core.results import FrozenTables
 from spatial._core.summary import Summary
 from spatial._core.version import __version__
-from spatial.viz.figure import new_axes, save_figure, years_on_axis
+from spatial.viz.figure import new_axes, save_figure, style, years_on_axis
 
 from ..bootstrap import percentile_interval
 from ..data import Balance
@@ -59,6 +59,20 @@ from ._inputs import ValuePanel, check_nonnegative, check_positive_mean, region_
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+#: Words of the figures in English and Chinese.
+_PLOT_WORDS: dict[str, dict[str, str]] = {
+    "en": {"G": "G (overall)", "G_w": "G_w (within)", "G_nb": "G_nb (between, net)",
+           "G_t": "G_t (transvariation)", "interval": "G interval", "year": "year",
+           "gini": "Gini", "w": "within", "nb": "between (net)", "t": "transvariation",
+           "share": "share of G (%)", "total": "total", "between": "between",
+           "within": "within", "theil": "Theil"},
+    "zh": {"G": "G（总体）", "G_w": "G_w（区域内）", "G_nb": "G_nb（区域间净值）",
+           "G_t": "G_t（超变密度）", "interval": "G 的置信区间", "year": "年份",
+           "gini": "基尼系数", "w": "区域内", "nb": "区域间净值", "t": "超变密度",
+           "share": "贡献率（%）", "total": "总体", "between": "组间", "within": "组内",
+           "theil": "泰尔指数"},
+}  # fmt: skip
 
 __all__ = [
     "DagumArrays",
@@ -303,33 +317,36 @@ class DagumResults(FrozenTables):
         )
         return Summary("Dagum Gini decomposition", tuple(tables), notes)
 
-    def plot(self, path: str | PathLike[str] | None = None) -> Figure:
+    def plot(self, path: str | PathLike[str] | None = None, *, language: Language = "en") -> Figure:
         """Gini and its three components over time, and their shares (in per cent).
 
-        With a bootstrap the percentile band of ``G`` is shaded. Saved to
-        ``path`` when given; the figure is returned either way.
+        With a bootstrap the percentile band of ``G`` is shaded. Labels in English
+        or Chinese (``language="zh"``, with a CJK font). Saved to ``path`` when
+        given; the figure is returned either way.
         """
-        fig, (left, right) = new_axes((11.0, 4.5), ncols=2)
-        comp = self.components
-        x = years_on_axis(left, comp.index)
-        labels = {"G": "G (overall)", "G_w": "G_w (within)", "G_nb": "G_nb (between, net)",
-                  "G_t": "G_t (transvariation)"}  # fmt: skip
-        for col, label in labels.items():
-            left.plot(x, comp[col].to_numpy(), marker="o", ms=3, label=label)
-        if self.intervals is not None:
-            band = self.intervals[self.intervals["component"] == "G"]
-            left.fill_between(x, band["lower"], band["upper"], alpha=0.2, label="G interval")
-        left.set_xlabel(str(comp.index.name))
-        left.set_ylabel("Gini")
-        left.legend(fontsize="small")
-        years_on_axis(right, comp.index)
-        shares = [100.0 * comp[c].to_numpy() for c in ("share_w", "share_nb", "share_t")]
-        right.stackplot(x, *shares, labels=["within", "between (net)", "transvariation"])
-        right.set_ylim(0, 100)
-        right.set_xlabel(str(comp.index.name))
-        right.set_ylabel("share of G (%)")
-        right.legend(fontsize="small", loc="lower left")
-        return save_figure(fig, path)
+        words = _PLOT_WORDS[language] if language in _PLOT_WORDS else _PLOT_WORDS["en"]
+        with style(language):
+            fig, (left, right) = new_axes((10.0, 4.2), ncols=2)
+            comp = self.components
+            x = years_on_axis(left, comp.index)
+            for col in ("G", "G_w", "G_nb", "G_t"):
+                left.plot(x, comp[col].to_numpy(), marker="o", ms=3, label=words[col])
+            if self.intervals is not None:
+                band = self.intervals[self.intervals["component"] == "G"]
+                left.fill_between(x, band["lower"], band["upper"], alpha=0.2,
+                                  label=words["interval"])  # fmt: skip
+            left.set_xlabel(words["year"])
+            left.set_ylabel(words["gini"])
+            left.legend(fontsize="small", frameon=False)
+            years_on_axis(right, comp.index)
+            shares = [100.0 * comp[c].to_numpy() for c in ("share_w", "share_nb", "share_t")]
+            right.stackplot(x, *shares, labels=[words["w"], words["nb"], words["t"]])
+            right.set_ylim(0, 100)
+            right.set_xlabel(words["year"])
+            right.set_ylabel(words["share"])
+            right.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.15),
+                         ncols=3, frameon=False)  # fmt: skip
+            return save_figure(fig, path)
 
 
 @dataclass(frozen=True, repr=False)
@@ -369,19 +386,22 @@ class TheilResults(FrozenTables):
         )
         return Summary("Theil decomposition", tuple(tables), notes)
 
-    def plot(self, path: str | PathLike[str] | None = None) -> Figure:
+    def plot(self, path: str | PathLike[str] | None = None, *, language: Language = "en") -> Figure:
         """Total, between and within parts over time, one panel per index."""
+        words = _PLOT_WORDS[language] if language in _PLOT_WORDS else _PLOT_WORDS["en"]
         indices = list(self.options["indices"])
-        fig, axes = new_axes((5.5 * len(indices), 4.5), ncols=len(indices))
-        comp = self.components
-        for ax, index in zip(axes, indices):
-            x = years_on_axis(ax, comp.index)
-            for suffix, label in (("", "total"), ("_between", "between"), ("_within", "within")):
-                ax.plot(x, comp[f"{index}{suffix}"].to_numpy(), marker="o", ms=3, label=label)
-            ax.set_title(f"Theil {index}")
-            ax.set_xlabel(str(comp.index.name))
-            ax.legend(fontsize="small")
-        return save_figure(fig, path)
+        with style(language):
+            fig, axes = new_axes((5.0 * len(indices), 4.0), ncols=len(indices))
+            comp = self.components
+            for ax, index in zip(axes, indices):
+                x = years_on_axis(ax, comp.index)
+                for suffix, key in (("", "total"), ("_between", "between"), ("_within", "within")):
+                    ax.plot(x, comp[f"{index}{suffix}"].to_numpy(), marker="o", ms=3,
+                            label=words[key])  # fmt: skip
+                ax.set_title(f"{words['theil']} {index}")
+                ax.set_xlabel(words["year"])
+                ax.legend(fontsize="small", frameon=False)
+            return save_figure(fig, path)
 
 
 # ------------------------------------------------------------------ functions

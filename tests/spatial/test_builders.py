@@ -169,3 +169,20 @@ def test_files_round_trip(tmp_path, suffix):
         write_weights(w, tmp_path / "w.txt")
     with pytest.raises(SpecificationError, match="No weights file"):
         read_weights(tmp_path / "missing.gal")
+
+
+@pytest.mark.parametrize("rook", [False, True])
+def test_contiguity_equals_libpysal_on_the_province_polygons(rook):
+    """Reference: libpysal's Graph.build_contiguity on the same 34 polygons (exact)."""
+    from libpysal.graph import Graph
+
+    provinces = load_china_provinces(include_other=True)
+    ours = contiguity(provinces, rook=rook, islands="nearest", transform="none")
+    graph = Graph.build_contiguity(provinces, rook=rook)
+    order = [list(graph.unique_ids).index(i) for i in ours.ids]
+    theirs = (graph.sparse.toarray()[np.ix_(order, order)] > 0).astype(float)
+    alone = np.flatnonzero(theirs.sum(axis=1) == 0)
+    assert list(ours.ids).index("46") in alone  # Hainan has no land border
+    mask = np.ones_like(theirs, dtype=bool)
+    mask[alone, :] = mask[:, alone] = False  # islands are linked by the 'nearest' rule
+    np.testing.assert_array_equal(ours.sparse.toarray()[mask], theirs[mask])

@@ -43,12 +43,10 @@ def test_score_command(tmp_path, panel_file, capsys):
     assert "Indicator weights" in capsys.readouterr().out
     scores = pd.read_csv(out / "scores.csv")
     assert len(scores) == 31 * 6 and scores["D"].between(0, 1).all()
-    assert {p.name for p in out.iterdir()} == {
-        "scores.csv",
-        "indicator_weights.csv",
-        "summary.txt",
-        "report.html",
+    assert {"scores.csv", "indicator_weights.csv", "summary.txt", "report.html"} <= {
+        p.name for p in out.iterdir()
     }
+    assert (out / "scores.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for Excel
 
 
 @pytest.mark.parametrize(
@@ -165,3 +163,138 @@ def test_cli_needs_a_command(capsys):
     with pytest.raises(SystemExit):
         main([])
     assert "demo" in capsys.readouterr().err
+
+
+# ------------------------------------------------------- a Chinese researcher's own files
+SPEC_ZH = """
+region = "省份"
+year = "年份"
+
+[options]
+bootstrap = 50
+seed = 3
+
+[subsystems.manufacturing]
+"高技术企业数" = "+"
+"主营业务收入" = "+"
+
+[subsystems.services]
+"技术输出合同数" = "+"
+"技术输出金额" = "+"
+"""
+COLUMNS_ZH = {
+    "province_zh": "省份",
+    "year": "年份",
+    "ht_enterprises": "高技术企业数",
+    "ht_revenue": "主营业务收入",
+    "tm_export_contracts": "技术输出合同数",
+    "tm_export_value": "技术输出金额",
+    "rd_intensity": "研发强度",
+    "budget_science_tech": "科技支出",
+    "budget_total": "财政支出",
+}
+
+
+def chinese_panel() -> pd.DataFrame:
+    """The embedded panel as a Chinese yearbook extract: Chinese headers, Inner Mongolia
+    spelled 内蒙古 in some years and 内蒙古自治区 in others, revenue as "1,234.5" text."""
+    panel = load_provincial_panel().query("year >= 2018")[list(COLUMNS_ZH)]
+    frame = panel.rename(columns=COLUMNS_ZH).reset_index(drop=True)
+    late = (frame["省份"] == "内蒙古") & (frame["年份"] >= 2021)
+    frame.loc[late, "省份"] = "内蒙古自治区"
+    frame["主营业务收入"] = frame["主营业务收入"].map(lambda v: f"{v:,.1f}")
+    return frame
+
+
+def test_score_reads_a_gbk_file_with_mixed_spellings_and_thousands(tmp_path, capsys):
+    data = tmp_path / "省级面板.csv"
+    data.write_bytes(chinese_panel().to_csv(index=False).encode("gb18030"))
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SPEC_ZH, encoding="utf-8")
+    out = tmp_path / "结果"
+    assert main(["score", str(data), "--spec", str(spec), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "内蒙古自治区 -> 内蒙古" in printed  # the merge is said, not silent
+    assert "Bootstrap of the weights (50 region resamples" in printed
+    scores = pd.read_csv(out / "scores.csv", encoding="utf-8-sig")
+    assert scores["省份"].nunique() == 31 and len(scores) == 31 * 6
+    assert "内蒙古自治区" not in set(scores["省份"])
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "GB18030" in page.upper() and "主营业务收入" in page and "<img" in page
+
+
+def test_score_reads_excel(tmp_path):
+    data = tmp_path / "panel.xlsx"
+    chinese_panel().to_excel(data, sheet_name="省级", index=False)
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SPEC_ZH.replace("bootstrap = 50", "bootstrap = 0"), encoding="utf-8")
+    out = tmp_path / "xlsx"
+    assert main(["score", str(data), "--spec", str(spec), "--out", str(out),
+                 "--output-encoding", "gb18030"]) == 0  # fmt: skip
+    scores = pd.read_csv(out / "scores.csv", encoding="gb18030")
+    assert scores["D"].between(0, 1).all() and len(scores) == 31 * 6
+
+
+def test_unquoted_chinese_toml_keys_get_a_hint(tmp_path, capsys):
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SPEC_ZH.replace('"高技术企业数"', "高技术企业数"), encoding="utf-8")
+    data = tmp_path / "p.csv"
+    chinese_panel().to_csv(data, index=False)
+    assert main(["score", str(data), "--spec", str(spec)]) == 2
+    assert '"高技术企业数" = ... instead of 高技术企业数 = ...' in capsys.readouterr().err
+
+
+def test_undecodable_file_names_the_byte_and_the_option(tmp_path, capsys):
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SPEC_ZH, encoding="utf-8")
+    data = tmp_path / "bad.csv"
+    data.write_bytes(b"a,b\n\x80\x80,1\n")  # neither UTF-8 nor GB18030
+    assert main(["score", str(data), "--spec", str(spec)]) == 2
+    assert "--encoding" in capsys.readouterr().err
+
+
+def sdm_args(data, out, *extra):
+    return ["sdm", str(data), "--y", "研发强度", "--x", "科技占比", "--region", "省份",
+            "--year", "年份", "--out", str(out), *extra]  # fmt: skip
+
+
+def test_sdm_builds_china_w_from_names(tmp_path, capsys):
+    frame = chinese_panel()
+    frame["科技占比"] = 100 * frame["科技支出"] / frame["财政支出"]
+    data = tmp_path / "面板.csv"
+    data.write_bytes(frame.to_csv(index=False).encode("gb18030"))
+    out = tmp_path / "sdm"
+    assert main(sdm_args(data, out, "--w", "queen")) == 0
+    assert "SDM panel model" in capsys.readouterr().out
+    params = pd.read_csv(out / "params.csv", encoding="utf-8-sig")
+    assert params["term"].tolist() == ["科技占比", "W_科技占比", "rho"]
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "provinces, queen (islands: hainan), row-standardized" in page
+    assert main(sdm_args(data, tmp_path / "k", "--w", "knn:3")) == 0
+    assert main(sdm_args(data, tmp_path / "e", "--w", "economic:财政支出")) == 0
+    assert main(sdm_args(data, tmp_path / "x", "--w", "economic:GDP")) == 2
+    assert "no column 'GDP'" in capsys.readouterr().err
+    assert main(sdm_args(data, tmp_path / "x", "--w", "hexagon")) == 2
+    assert "queen, rook, knn:K, distance, economic:COLUMN" in capsys.readouterr().err
+    assert main(sdm_args(data, tmp_path / "x", "--w", "queen", "--islands", "error")) == 2
+    assert "46" in capsys.readouterr().err
+
+
+def test_sdm_lists_every_unknown_column(tmp_path, capsys):
+    data = tmp_path / "p.csv"
+    chinese_panel().to_csv(data, index=False)
+    args = ["sdm", str(data), "--y", "研发强度x", "--x", "科技", "财政支出",
+            "--w", "queen", "--region", "省份", "--year", "年份"]  # fmt: skip
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "['研发强度x', '科技']" in err and "Did you mean '研发强度'" in err
+
+
+def test_weights_command_writes_a_gal_file(tmp_path, capsys):
+    from spatial.weights import read_weights
+
+    out = tmp_path / "w.gal"
+    assert main(["weights", "--kind", "queen", "--out", str(out), "--no-standardize"]) == 0
+    assert "31 provinces, 138 links" in capsys.readouterr().out
+    w = read_weights(out)
+    assert w.n == 31 and w.n_links == 138

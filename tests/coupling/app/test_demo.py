@@ -1,4 +1,4 @@
-"""Tests of coupling/demo.py (the main job) and coupling/report.py."""
+"""Tests of coupling/app/demo.py (the main job, in English and in Chinese)."""
 
 from __future__ import annotations
 
@@ -91,41 +91,82 @@ def test_demo_writes_the_whole_report(demo_report):
     np.testing.assert_allclose(dagum[["G_w", "G_nb", "G_t"]].sum(axis=1), dagum["G"], rtol=1e-12)
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="no Chromium on this machine")
+def screenshot(page, shot, profile) -> subprocess.CompletedProcess[str]:
+    """Headless Chromium renders ``page`` at 1,280 px and writes a PNG to ``shot``."""
+    return subprocess.run(
+        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+         "--no-first-run", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", f"--user-data-dir={profile}", "--hide-scrollbars",
+         "--window-size=1280,2400", f"--screenshot={shot}", page.resolve().as_uri()],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+needs_chromium = pytest.mark.skipif(
+    shutil.which("chromium") is None, reason="no Chromium on this machine"
+)
+
+
+@needs_chromium
 def test_report_renders_in_a_headless_browser(demo_report, tmp_path):
     out, _, _ = demo_report
     shot = tmp_path / "page.png"
-    result = subprocess.run(
-        [
-            "chromium",
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--hide-scrollbars",
-            "--window-size=1280,2400",
-            f"--screenshot={shot}",
-            (out / "report.html").resolve().as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = screenshot(out / "report.html", shot, tmp_path / "profile")
     assert shot.exists(), result.stderr
     assert shot.stat().st_size > 50_000
     _not_blank(shot)
+
+
+@pytest.fixture(scope="module")
+def chinese_report(tmp_path_factory):
+    from spatial.viz import find_cjk_font
+
+    if find_cjk_font() is None:
+        pytest.skip("no font with Chinese glyphs (Debian: fonts-noto-cjk)")
+    out = tmp_path_factory.mktemp("report_zh")
+    __import__("coupling.app.demo", fromlist=["run_demo"]).run_demo(
+        out, bootstrap=50, seed=0, language="zh", quiet=True
+    )
+    return out
+
+
+def test_chinese_edition(chinese_report):
+    out = chinese_report
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert 'lang="zh-CN"' in page or "lang='zh-CN'" in page
+    for words in ("一、耦合协调度", "二、D 的空间格局", "三、D 的空间杜宾模型", "目录", "勉强协调"):
+        assert words in page
+    assert {p.stem for p in (out / "figures").glob("*.png")} == FIGURES
+    tiers = pd.read_csv(out / "tables" / "tier_counts.csv", encoding="utf-8-sig")
+    assert "勉强协调" in tiers.columns
+
+
+@needs_chromium
+def test_chinese_edition_renders_in_a_headless_browser(chinese_report, tmp_path):
+    shot = tmp_path / "page_zh.png"
+    result = screenshot(chinese_report / "report.html", shot, tmp_path / "profile")
+    assert shot.exists(), result.stderr
+    assert shot.stat().st_size > 50_000
+    _not_blank(shot)
+
+
+def test_chinese_edition_without_a_font_says_what_to_install(tmp_path, monkeypatch):
+    import spatial.viz.figure as figure_module
+    from coupling.app.demo import run_demo
+    from spatial.exceptions import FontNotFoundError
+
+    monkeypatch.setattr(figure_module, "find_cjk_font", lambda: None)
+    with pytest.raises(FontNotFoundError, match="fonts-noto-cjk"):
+        run_demo(tmp_path, bootstrap=0, language="zh", quiet=True)
+    assert not (tmp_path / "report.html").exists()
 
 
 def test_cli_demo(tmp_path, capsys):
     assert main(["demo", "--out", str(tmp_path), "--bootstrap", "20"]) == 0
     printed = capsys.readouterr().out
     assert "1/4 coupling coordination" in printed and "report.html" in printed
+    assert main(["demo", "--out", str(tmp_path / "q"), "--bootstrap", "0", "--quiet"]) == 0
+    assert "1/4" not in capsys.readouterr().out
     assert (tmp_path / "report.html").exists() and (tmp_path / "report.md").exists()
 
 
