@@ -275,7 +275,7 @@ def run_score(args: argparse.Namespace) -> str:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     tables = {
-        "scores.csv": result.to_frame(),
+        "scores.csv": _with_kept_columns(result.to_frame(), frame, region, year, args.keep),
         "indicator_weights.csv": result.indicator_weights.reset_index(),
     }
     _write_tables(out, tables, args.output_encoding)
@@ -301,6 +301,26 @@ def run_score(args: argparse.Namespace) -> str:
     lines = [str(summary), *said]
     lines.append(f"\nWrote scores.csv, indicator_weights.csv, summary.txt, report.html to {out}.")
     return "\n".join(lines)
+
+
+def _with_kept_columns(
+    scores: pd.DataFrame, frame: pd.DataFrame, region: str, year: str, keep: Sequence[str]
+) -> pd.DataFrame:
+    """The scores with columns of the input carried over (``--keep``), by region and year."""
+    from spatial.geography import unify_province_labels
+
+    if not keep:
+        return scores
+    missing = [c for c in keep if c not in frame.columns]
+    if missing:
+        hints = "".join(suggest(c, frame.columns) for c in missing)
+        raise CommandError(f"--keep: column(s) {missing} not in the data.{hints}")
+    extra = frame[[region, year, *keep]].copy()
+    extra[region] = unify_province_labels(extra[region])[0]  # as the scores label them
+    clash = [c for c in keep if c in scores.columns]
+    if clash:
+        raise CommandError(f"--keep: column(s) {clash} are also score columns; rename them")
+    return scores.merge(extra, on=[region, year], how="left", validate="one_to_one")
 
 
 def _score_report(report: Any, result: Any, language: Any) -> None:
@@ -491,6 +511,8 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--seed", type=int, help="seed of the bootstrap")
     score.add_argument("--balance", choices=["error", "drop"],
                        help="unbalanced panel: stop (default) or drop incomplete ones")  # fmt: skip
+    score.add_argument("--keep", nargs="+", default=[],
+                       help="input columns to carry into scores.csv (e.g. drivers)")  # fmt: skip
     score.add_argument("--out", default="liangye-score", help="output folder")
     _input_options(score)
     sdm = commands.add_parser("sdm", help="spatial panel model of a panel file")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -298,3 +300,35 @@ def test_weights_command_writes_a_gal_file(tmp_path, capsys):
     assert "31 provinces, 138 links" in capsys.readouterr().out
     w = read_weights(out)
     assert w.n == 31 and w.n_links == 138
+
+
+def test_the_readme_worked_example(tmp_path, monkeypatch, capsys):
+    """GBK file -> score (--keep a driver) -> sdm --w queen on the scores, as the README."""
+    monkeypatch.chdir(tmp_path)
+    Path("省级面板.csv").write_bytes(chinese_panel().to_csv(index=False).encode("gbk"))
+    Path("spec.toml").write_text(SPEC_ZH, encoding="utf-8")
+    assert main(["score", "省级面板.csv", "--spec", "spec.toml", "--keep", "研发强度",
+                 "--out", "结果"]) == 0  # fmt: skip
+    assert main(["sdm", "结果/scores.csv", "--y", "D", "--x", "研发强度", "--w", "queen",
+                 "--region", "省份", "--year", "年份", "--out", "模型"]) == 0  # fmt: skip
+    impacts = pd.read_csv("模型/impacts.csv", encoding="utf-8-sig")
+    assert set(impacts["variable"]) == {"研发强度"} and len(impacts) == 3
+    assert "SDM panel model of D" in Path("模型/report.html").read_text(encoding="utf-8")
+
+
+def test_balance_drop_says_what_it_dropped(tmp_path, capsys):
+    frame = chinese_panel()
+    frame = frame[~((frame["省份"] == "西藏") & (frame["年份"] == 2019))]
+    data = tmp_path / "gap.csv"
+    frame.to_csv(data, index=False)
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SPEC_ZH.replace("bootstrap = 50", "bootstrap = 0"), encoding="utf-8")
+    assert main(["score", str(data), "--spec", str(spec), "--out", str(tmp_path / "o")]) == 2
+    assert "balance='drop'" in capsys.readouterr().err
+    out = tmp_path / "d"
+    assert main(["score", str(data), "--spec", str(spec), "--out", str(out),
+                 "--balance", "drop"]) == 0  # fmt: skip
+    assert "removed 1 region(s)" in capsys.readouterr().out and "西藏" in (
+        out / "report.html"
+    ).read_text(encoding="utf-8")
+    assert "西藏" not in set(pd.read_csv(out / "scores.csv", encoding="utf-8-sig")["省份"])
