@@ -104,13 +104,22 @@ def find_cjk_font() -> str | None:
     for name in sorted(names):
         if any(hint in name.lower() for hint in _CJK_NAME_HINTS):
             return name
-    for path in sorted(font_manager.findSystemFonts()):
-        if any(hint in _compact(Path(path).name) for hint in _CJK_FILE_HINTS):
-            try:
-                font_manager.fontManager.addfont(path)
-                return font_manager.FontProperties(fname=path).get_name()
-            except (OSError, RuntimeError, ValueError):
-                continue
+    cjk_files = [
+        path
+        for path in font_manager.findSystemFonts()
+        if any(hint in _compact(Path(path).name) for hint in _CJK_FILE_HINTS)
+    ]
+    # every weight of the family is registered (regular first), so that matplotlib finds
+    # the normal weight instead of falling back to bold with a warning
+    found: str | None = None
+    for path in sorted(cjk_files, key=lambda p: ("regular" not in p.lower(), p)):
+        try:
+            font_manager.fontManager.addfont(path)
+            found = found or font_manager.FontProperties(fname=path).get_name()
+        except (OSError, RuntimeError, ValueError):
+            continue
+    if found is not None:
+        return found
     bundled = Path(mpl.get_data_path()).resolve()  # DejaVu, STIX, Computer Modern, Last Resort
     checked: set[str] = set()
     for entry in sorted(entries, key=lambda e: e.name):
