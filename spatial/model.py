@@ -269,11 +269,23 @@ class _SpatialPanelModel:
             beta, sse = error_regression(rho, d.y, d.wy, d.z, d.wz)
             coef, sigma2 = beta[0], float(sse[0]) / scaling.nobs
 
-        def information(coef: np.ndarray, rho: float, sigma2: float) -> np.ndarray:
+        def information(
+            coef: np.ndarray, rho: float, sigma2: float, scaling: Scaling = scaling
+        ) -> np.ndarray:
             filt = InverseFilter(panel.w, rho, n_probes=n_probes, seed=seed)
             if lag:
                 return lag_information(d.z, coef, rho, sigma2, filt, self.effects, (t, n), scaling)
             return error_information(d.z - rho * d.wz, rho, sigma2, filt, scaling)
+
+        # The covariance of the Lee-Yu corrected estimates is that of the transformation
+        # approach (T - 1 periods; N(T - 1) or (N - 1)(T - 1) observations): with region
+        # effects both give the same estimates (Lee and Yu 2010), so they share their errors.
+        cov_scaling = scaling
+        if bias_correction == "lee_yu" and (
+            self.effects == "individual"
+            or (self.effects == "twoways" and panel.w.is_row_standardized)
+        ):
+            cov_scaling = self._scaling("transformation")
 
         if bias_correction == "lee_yu":
             if self.effects == "individual":
@@ -292,23 +304,24 @@ class _SpatialPanelModel:
             filt = InverseFilter(panel.w, rho, n_probes=n_probes, seed=seed)
             if lag:
                 v = lag_direction(d.z, coef, filt, self.effects, (t, n))
-                omega = qml_adjustment(d.z, v, resid, sigma2, filt, scaling.periods)
+                omega = qml_adjustment(d.z, v, resid, sigma2, filt, cov_scaling.periods)
             else:
                 filtered = d.z - rho * d.wz
-                omega = qml_adjustment(filtered, None, resid, sigma2, filt, scaling.periods)
-            full_cov = sandwich(information(coef, rho, sigma2), omega)
+                omega = qml_adjustment(filtered, None, resid, sigma2, filt, cov_scaling.periods)
+            full_cov = sandwich(information(coef, rho, sigma2, cov_scaling), omega)
         elif cov_type == "hessian":
 
             def loglik(p: np.ndarray) -> float:
                 k = coef.size
+                s = cov_scaling
                 if lag:
-                    return full_lag_loglik(p[:k], p[k], p[k + 1], d.y, d.wy, d.z, ld, scaling)
-                return full_error_loglik(p[:k], p[k], p[k + 1], d.y, d.wy, d.z, d.wz, ld, scaling)
+                    return full_lag_loglik(p[:k], p[k], p[k + 1], d.y, d.wy, d.z, ld, s)
+                return full_error_loglik(p[:k], p[k], p[k + 1], d.y, d.wy, d.z, d.wz, ld, s)
 
             hessian = numerical_hessian(loglik, np.concatenate([coef, [rho, sigma2]]))
             full_cov = covariance_from_information(-hessian)
         else:
-            full_cov = covariance_from_information(information(coef, rho, sigma2))
+            full_cov = covariance_from_information(information(coef, rho, sigma2, cov_scaling))
         params = pd.Series(np.concatenate([coef, [rho]]), index=[*d.names, name])
         r2 = 1.0 - float(resid @ resid) / float(d.y @ d.y) if d.y @ d.y > 0 else 0.0
         options = self._options(bias_correction, cov_type, best.converged and not best.at_bound)
