@@ -194,9 +194,7 @@ def test_qml_equals_analytic_without_excess_moments(cigar, cigar_w):
 
 
 @pytest.mark.parametrize("model", [SpatialDurbinPanel, SpatialLagPanel, SpatialErrorPanel])
-def test_lee_yu_errors_equal_the_transformation_approach_with_region_effects(
-    cigar, cigar_w, model
-):
+def test_lee_yu_errors_equal_the_transformation_approach(cigar, cigar_w, model):
     """Lee and Yu (2010): with region effects the corrected direct estimates equal the
     transformation approach's, so their standard errors must too (Cigar 1987-1992, T = 6,
     where the direct information understated se(rho) by about 9%)."""
