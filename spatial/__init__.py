@@ -14,7 +14,7 @@ Where each stage lives (``spatial`` never imports ``coupling``):
 ``spatial.estimate``          correction
 ``spatial.covariance``        analytic information, numerical Hessian, QML sandwich
 ``spatial.ols``               the one fixed-effects least-squares routine (SLX, LM tests)
-``spatial.model``             SDM, SAR, SEM, SDEM and SLX panels (fit returns results)
+``spatial.model``             SDM, SAR, SEM, SDEM, SAC and SLX panels (fit returns results)
 ``spatial.results``,          results, direct/indirect/total effects, LR/Wald/LM tests,
 ``spatial.impacts``,          side-by-side tables
 ``spatial.diagnostics``,
@@ -38,6 +38,7 @@ from ._core.version import __version__
 from .diagnostics import TestResult, lm_tests, lr_test, wald_test
 from .impacts import ImpactsResults
 from .model import (
+    SACPanel,
     SLXPanel,
     SpatialDurbinErrorPanel,
     SpatialDurbinPanel,
@@ -70,6 +71,7 @@ __all__ = [
     "ImpactsResults",
     "LocalMoranResults",
     "MoranResults",
+    "SACPanel",
     "SLXPanel",
     "SpatialDurbinErrorPanel",
     "SpatialDurbinPanel",

@@ -11,6 +11,7 @@ approach (Lee and Yu 2010), and invert the analytic information matrix.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -31,7 +32,7 @@ from .covariance import (
     sandwich,
 )
 from .estimate import lee_yu_twoways, maximize_scalar
-from .exceptions import SpecificationError
+from .exceptions import BoundaryWarning, SpecificationError
 from .likelihood import (
     LagMoments,
     Scaling,
@@ -52,6 +53,7 @@ from .transform import Effects, resolve_effects, spatial_lag, within_transform
 from .weights import SpatialWeights
 
 __all__ = [
+    "SACPanel",
     "SLXPanel",
     "SpatialDurbinErrorPanel",
     "SpatialDurbinPanel",
@@ -73,13 +75,14 @@ class _Design:
     z: np.ndarray
     wz: np.ndarray
     names: tuple[str, ...]
+    wwy: np.ndarray  # W(Wy), for the SAC model only
 
 
 class _SpatialPanelModel:
     """Shared construction and fitting of the five models."""
 
     model_name = ""
-    kind: Literal["lag", "error", "ols"] = "lag"
+    kind: Literal["lag", "error", "sac", "ols"] = "lag"
     lags_x = False
 
     def __init__(
@@ -147,13 +150,17 @@ class _SpatialPanelModel:
             out = within_transform(values, self.effects)
             return out.reshape(t * n, -1) if out.ndim == 3 else out.ravel()
 
-        wz = stacked(spatial_lag(w, raw)) if self.kind == "error" else np.empty((t * n, 0))
+        filtered = self.kind in ("error", "sac")
+        wz = stacked(spatial_lag(w, raw)) if filtered else np.empty((t * n, 0))
+        wy = spatial_lag(w, panel.y)
+        wwy = stacked(spatial_lag(w, wy)) if self.kind == "sac" else np.empty(0)
         return _Design(
             y=stacked(panel.y),
-            wy=stacked(spatial_lag(w, panel.y)),
+            wy=stacked(wy),
             z=stacked(raw),
             wz=wz,
             names=tuple(names),
+            wwy=wwy,
         )
 
     # ------------------------------------------------------------------- fit
@@ -176,7 +183,7 @@ class _SpatialPanelModel:
         *,
         bias_correction: BiasCorrection = "lee_yu",
         logdet: LogdetMethod = "auto",
-        cov_type: CovType = "analytic",
+        cov_type: CovType | None = None,
         n_probes: int = 50,
         seed: int | None = 0,
     ) -> SpatialPanelResults:
@@ -193,23 +200,29 @@ class _SpatialPanelModel:
             orthonormal transformation approach. No effect without fixed effects.
         logdet : {"auto", "eigen", "lu", "chebyshev", "mc"}
             Log-determinant kernel (see :func:`spatial.logdet.make_logdet`).
-        cov_type : {"analytic", "hessian", "qml", "cluster"}
-            Analytic information matrix, numerical Hessian of the full
-            log-likelihood, the quasi-ML sandwich robust to non-normal errors
-            (Lee 2004; see :func:`spatial.covariance.qml_adjustment`), or (SLX
-            only) standard errors clustered by region.
+        cov_type : {"analytic", "hessian", "qml", "cluster"}, optional
+            Analytic information matrix (the default), numerical Hessian of the
+            full log-likelihood (the only one, and the default, of the SAC model),
+            the quasi-ML sandwich robust to non-normal errors (Lee 2004; see
+            :func:`spatial.covariance.qml_adjustment`), or (SLX only) standard
+            errors clustered by region.
         n_probes, seed : int
             Hutchinson probes and their seed for the stochastic kernels (large N).
         """
         check_option("bias_correction", bias_correction, ("none", "lee_yu", "transformation"))
-        allowed_cov = (
-            ("analytic", "cluster") if self.kind == "ols" else ("analytic", "hessian", "qml")
-        )
+        allowed: dict[str, tuple[CovType, ...]] = {
+            "ols": ("analytic", "cluster"),
+            "sac": ("hessian",),
+        }
+        allowed_cov = allowed.get(self.kind, ("analytic", "hessian", "qml"))
+        cov_type = allowed_cov[0] if cov_type is None else cov_type
         check_option("cov_type", cov_type, allowed_cov)
         if self.kind == "ols":
             return self._fit_ols(cov_type)
         ld = make_logdet(self.panel.w, logdet, n_probes=n_probes, seed=seed)
         scaling = self._scaling(bias_correction)
+        if self.kind == "sac":
+            return self._fit_sac(ld, scaling, bias_correction, cov_type)
         return self._fit_spatial(
             ld, scaling, bias_correction, cov_type, n_probes, seed, lag=self.kind == "lag"
         )
@@ -343,6 +356,81 @@ class _SpatialPanelModel:
             _impact_inputs=impact_inputs,
         )
 
+    def _fit_sac(
+        self,
+        ld: LogDeterminant,
+        scaling: Scaling,
+        bias_correction: BiasCorrection,
+        cov_type: CovType,
+    ) -> SpatialPanelResults:
+        """SAC: maximise the likelihood concentrated in (rho, lambda), profiling lambda.
+
+        For each rho the likelihood is that of an error model of ``y - rho Wy``
+        (:func:`spatial.likelihood.concentrated_error_loglik`, batched over lambda)
+        plus ``T ln|I - rho W|``; the outer search over rho maximises the profile.
+        """
+        d, panel = self.design, self.panel
+        n, t = panel.n, panel.t
+
+        def inner(r: float) -> tuple[float, float]:
+            """The best lambda for ``rho = r`` and the profile log-likelihood there."""
+            y_r, wy_r = d.y - r * d.wy, d.wy - r * d.wwy
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", BoundaryWarning)  # judged at the optimum
+                best = maximize_scalar(
+                    lambda lam: concentrated_error_loglik(lam, y_r, wy_r, d.z, d.wz, ld, scaling),
+                    ld.bounds, grid=24, name="lambda",
+                )  # fmt: skip
+            return best.argmax, best.value + float(scaling.logdet_term(ld, np.array([r]))[0])
+
+        outer = maximize_scalar(
+            lambda rs: np.array([inner(float(r))[1] for r in np.atleast_1d(rs)]),
+            ld.bounds, grid=24, name="rho",
+        )  # fmt: skip
+        rho = outer.argmax
+        lam, value = inner(rho)
+        y_r, wy_r = d.y - rho * d.wy, d.wy - rho * d.wwy
+        beta, sse = error_regression(lam, y_r, wy_r, d.z, d.wz)
+        coef, sigma2 = beta[0], float(sse[0]) / scaling.nobs
+        if bias_correction == "lee_yu" and self.effects in ("individual", "time", "twoways"):
+            sigma2 *= {"individual": t / (t - 1), "time": n / (n - 1),
+                       "twoways": t / (t - 1)}[self.effects]  # fmt: skip
+        k = coef.size
+
+        def loglik(p: np.ndarray) -> float:
+            y_p, wy_p = d.y - p[k] * d.wy, d.wy - p[k] * d.wwy
+            error_part = full_error_loglik(
+                p[:k], p[k + 1], p[k + 2], y_p, wy_p, d.z, d.wz, ld, scaling
+            )
+            return error_part + float(scaling.logdet_term(ld, np.array([p[k]]))[0])
+
+        hessian = numerical_hessian(loglik, np.concatenate([coef, [rho, lam, sigma2]]))
+        full_cov = covariance_from_information(-hessian)
+        names = [*d.names, "rho", "lambda"]
+        params = pd.Series(np.concatenate([coef, [rho, lam]]), index=names)
+        resid = (y_r - lam * wy_r) - (d.z - lam * d.wz) @ coef
+        at_bound = outer.at_bound or min(lam - ld.bounds[0], ld.bounds[1] - lam) < 1e-5 * (
+            ld.bounds[1] - ld.bounds[0]
+        )
+        options = self._options(bias_correction, cov_type, outer.converged and not at_bound)
+        options.update(logdet=ld.method, bounds=ld.bounds, at_bound=at_bound,
+                       evaluations=outer.evaluations)  # fmt: skip
+        r2 = 1.0 - float(resid @ resid) / float(d.y @ d.y) if d.y @ d.y > 0 else 0.0
+        return SpatialPanelResults(
+            model=self.model_name,
+            params=params,
+            cov=pd.DataFrame(full_cov[:-1, :-1], index=params.index, columns=params.index),
+            sigma2=float(sigma2),
+            sigma2_se=float(np.sqrt(full_cov[-1, -1])),
+            loglik=float(value),
+            nobs=n * t,
+            n_regions=n,
+            n_years=t,
+            r2=r2,
+            options=options,
+            _impact_inputs=self._impact_inputs(params, ld, lag=True),
+        )
+
     def _fit_ols(self, cov_type: CovType) -> SpatialPanelResults:
         panel = self.panel
         n, t = panel.n, panel.t
@@ -377,8 +465,9 @@ class _SpatialPanelModel:
         beta = np.array([index.index(v) for v in names])
         theta = np.array([index.index(f"W_{v}") if v in self.durbin else -1 for v in names])
         return _ImpactInputs(
-            names, beta, theta, index.index("rho") if lag else None, ld.spectrum, ld.bounds
-        )
+            names, beta, theta, index.index("rho") if lag else None, ld.spectrum, ld.bounds,
+            self.panel.w, self.panel.regions,
+        )  # fmt: skip
 
     def _options(self, bias_correction: str, cov_type: str, converged: bool) -> dict[str, Any]:
         return {
@@ -565,6 +654,36 @@ class SpatialDurbinErrorPanel(_SpatialPanelModel):
     model_name = "SDEM"
     kind = "error"
     lags_x = True
+
+
+class SACPanel(_SpatialPanelModel):
+    """Spatial autoregressive model with autoregressive errors (SAC, SARAR):
+    :math:`y = \\rho Wy + X\\beta + \\mu + \\xi + u`, :math:`u = \\lambda Wu + \\varepsilon`.
+
+    Same parameters as :class:`SpatialLagPanel` (the same W in both processes, as
+    splm's ``spml(lag=TRUE, spatial.error="b")`` with fixed effects). The likelihood
+    is concentrated in :math:`(\\rho, \\lambda)`: for each :math:`\\rho` it is the
+    error model's likelihood of :math:`y - \\rho Wy` plus :math:`T\\ln|I - \\rho W|`,
+    maximised over :math:`\\lambda`, and the profile is maximised over :math:`\\rho`
+    (Anselin 1988, section 6.2; Elhorst 2014, ch. 3). The covariance is the inverse
+    of the numerical Hessian of the full log-likelihood. With ``lee_yu`` only
+    :math:`\\sigma^2` is corrected (by T/(T - 1) for region or two-way effects,
+    N/(N - 1) for year effects). Effects as for the SAR model (LeSage and Pace 2009).
+
+    References
+    ----------
+    Anselin, L. (1988). *Spatial Econometrics: Methods and Models*. Kluwer, Dordrecht.
+
+    Elhorst, J. P. (2014). *Spatial Econometrics: From Cross-Sectional Data to Spatial
+    Panels*. Springer, Berlin, ch. 3.
+
+    LeSage, J. and Pace, R. K. (2009). *Introduction to Spatial Econometrics*. CRC Press,
+    Boca Raton.
+    """
+
+    model_name = "SAC"
+    kind = "sac"
+    lags_x = False
 
 
 class SLXPanel(_SpatialPanelModel):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -13,8 +13,9 @@ from ._core.distributions import normal_quantile, normal_two_sided
 from ._core.summary import Summary
 from .diagnostics import TestResult, lr_test, wald_test
 from .exceptions import SpecificationError
-from .impacts import ImpactsResults, compute_impacts
+from .impacts import ImpactsResults, compute_impacts, unit_impacts
 from .spectral import EigenSpectrum, SeriesSpectrum
+from .weights import DENSE_EIGEN_LIMIT, SpatialWeights
 
 __all__ = ["SpatialPanelResults", "TestResult"]
 
@@ -29,6 +30,8 @@ class _ImpactInputs:
     rho_index: int | None
     spectrum: EigenSpectrum | SeriesSpectrum
     bounds: tuple[float, float]
+    w: SpatialWeights | None = None
+    regions: pd.Index | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,7 @@ class SpatialPanelResults:
         seed: int | None = 0,
         estimate: Literal["plugin", "mean"] = "plugin",
         level: float = 0.95,
+        by_unit: bool = False,
     ) -> ImpactsResults:
         """Direct, indirect and total effects (LeSage and Pace 2009).
 
@@ -139,14 +143,16 @@ class SpatialPanelResults:
         normal distribution (``n_draws``, ``seed``), discards draws whose
         spatial parameter leaves its interval, and reports the plug-in estimate
         (or the draws' mean with ``estimate="mean"``) with the draws' standard
-        deviation.
+        deviation. With ``by_unit=True`` the result also carries the effects on
+        each region (``.by_unit``, delta-method inference; W of at most
+        ``DENSE_EIGEN_LIMIT`` regions).
         """
         inputs = self._impact_inputs
         if inputs is None:
             raise SpecificationError(
                 f"{self.model} has no spatial multiplier: its coefficients are the effects."
             )
-        return compute_impacts(
+        summary = compute_impacts(
             inputs.names,
             self.params.to_numpy(),
             self.cov.to_numpy(),
@@ -161,6 +167,20 @@ class SpatialPanelResults:
             estimate=estimate,
             level=level,
         )
+        if not by_unit:
+            return summary
+        if inputs.w is None or inputs.regions is None or inputs.w.n > DENSE_EIGEN_LIMIT:
+            raise SpecificationError(
+                f"Effects by region need W's eigenvectors, computed for at most "
+                f"{DENSE_EIGEN_LIMIT} regions; this model has "
+                f"{inputs.w.n if inputs.w is not None else 'no'} W."
+            )
+        table = unit_impacts(
+            inputs.names, self.params.to_numpy(), self.cov.to_numpy(), inputs.beta_index,
+            inputs.theta_index, inputs.rho_index, inputs.w.eigen_decomposition(),
+            inputs.regions, level=level,
+        )  # fmt: skip
+        return replace(summary, by_unit=table)
 
     # ------------------------------------------------------------------- tests
     def lr_test(self, restricted: SpatialPanelResults) -> TestResult:

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from spatial import SLXPanel, SpatialDurbinErrorPanel, SpatialDurbinPanel, SpatialWeights
+from spatial import (
+    SLXPanel,
+    SpatialDurbinErrorPanel,
+    SpatialDurbinPanel,
+    SpatialLagPanel,
+    SpatialWeights,
+)
 from spatial.exceptions import InvalidOptionError, SpecificationError
 from spatial.impacts import compute_impacts
 from spatial.spectral import EigenSpectrum, SeriesSpectrum
@@ -123,3 +131,51 @@ def test_models_without_a_lag_of_y_have_coefficients_as_effects(cigar, cigar_w, 
         assert imp.std_errors.loc[var, "indirect"] == pytest.approx(
             res.std_errors[f"W_{var}"], rel=1e-12
         )
+
+
+def dense_effects(result, w, name):
+    """Direct (diagonal) and total (row sums) effects of ``name`` from dense matrices."""
+    params = result.params
+    rho = params.get("rho", 0.0)
+    matrix = w.matrix.toarray()
+    theta = params.get(f"W_{name}", 0.0)
+    s = np.linalg.inv(np.eye(w.n) - rho * matrix) @ (params[name] * np.eye(w.n) + theta * matrix)
+    return np.diag(s), s.sum(axis=1)
+
+
+@pytest.mark.parametrize("standardized", [True, False])
+@pytest.mark.parametrize("model", [SpatialDurbinPanel, SpatialLagPanel, SLXPanel])
+def test_effects_by_region_equal_dense_matrices(cigar, cigar_w, model, standardized):
+    """By-region effects = diag(S_k) and row sums of S_k from a dense inverse (1e-12), their
+    averages = the summary effects, also for a binary (not row-standardized) W and for
+    Durbin terms on a subset of the regressors; delta SEs = finite differences."""
+    w = cigar_w if standardized else SpatialWeights.from_sparse(
+        (cigar_w.sparse > 0).astype(float), cigar_w.ids)  # fmt: skip
+    options = {"durbin": ["logp"]} if model is not SpatialLagPanel else {}
+    result = model(cigar, "logc", ["logp", "logy"], w, region="state", year="year",
+                   **options).fit()  # fmt: skip
+    impacts = result.impacts(by_unit=True)
+    table = impacts.by_unit
+    assert len(table) == 46 * 2 * 3 and {"p_value", "lower", "upper"} <= set(table.columns)
+    for name in ("logp", "logy"):
+        direct, total = dense_effects(result, w, name)
+        part = table[table["variable"] == name].set_index(["effect", "region"])["estimate"]
+        np.testing.assert_allclose(part["direct"].to_numpy(), direct, rtol=1e-10, atol=1e-13)
+        np.testing.assert_allclose(part["total"].to_numpy(), total, rtol=1e-10, atol=1e-13)
+        means = part.groupby(level="effect").mean()
+        np.testing.assert_allclose(means[["direct", "indirect", "total"]].to_numpy(),
+                                   impacts.estimates.loc[name].to_numpy(), rtol=1e-10,
+                                   atol=1e-13)  # fmt: skip
+    # delta SE of one region's total effect of logp against a finite-difference gradient
+    region = list(w.ids).index(w.ids[5])
+    base = result.params.to_numpy()
+
+    def total_of_region(p):
+        shifted = SimpleNamespace(params=pd.Series(p, index=result.params.index))
+        return dense_effects(shifted, w, "logp")[1][region]
+
+    grad = np.array([(total_of_region(base + h) - total_of_region(base - h)) / (2e-6)
+                     for h in np.eye(base.size) * 1e-6])  # fmt: skip
+    se = np.sqrt(grad @ result.cov.to_numpy() @ grad)
+    row = table[(table["variable"] == "logp") & (table["effect"] == "total")].iloc[region]
+    assert row["std_error"] == pytest.approx(se, rel=1e-5)
