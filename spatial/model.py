@@ -135,15 +135,20 @@ class _SpatialPanelModel:
             )
         return tuple(v for v in panel.x_names if v in chosen)
 
-    def _design(self, panel: SpatialPanelData) -> _Design:
-        w = panel.w.matrix
+    def _raw_design(self, panel: SpatialPanelData) -> tuple[np.ndarray, list[str]]:
+        """The regressors ``(T, N, K)`` on the raw data: [const], X, WX of the Durbin terms."""
         lag_cols = [panel.x_names.index(v) for v in self.durbin]
-        blocks = [panel.x, spatial_lag(w, panel.x[:, :, lag_cols])] if lag_cols else [panel.x]
+        lagged = spatial_lag(panel.w.matrix, panel.x[:, :, lag_cols])
+        blocks = [panel.x, lagged] if lag_cols else [panel.x]
         names = [*panel.x_names, *(f"W_{v}" for v in self.durbin)]
         if self.effects == "none":
             blocks.insert(0, np.ones((panel.t, panel.n, 1)))
             names.insert(0, "const")
-        raw = np.concatenate(blocks, axis=2)
+        return np.concatenate(blocks, axis=2), names
+
+    def _design(self, panel: SpatialPanelData) -> _Design:
+        w = panel.w.matrix
+        raw, names = self._raw_design(panel)
         t, n = panel.t, panel.n
 
         def stacked(values: np.ndarray) -> np.ndarray:
@@ -353,6 +358,7 @@ class _SpatialPanelModel:
             n_years=t,
             r2=r2,
             options=options,
+            decomposition=self._decomposition(params, float(sigma2)),
             _impact_inputs=impact_inputs,
         )
 
@@ -428,6 +434,7 @@ class _SpatialPanelModel:
             n_years=t,
             r2=r2,
             options=options,
+            decomposition=self._decomposition(params, float(sigma2)),
             _impact_inputs=self._impact_inputs(params, ld, lag=True),
         )
 
@@ -456,8 +463,51 @@ class _SpatialPanelModel:
             n_years=t,
             r2=fit.r2,
             options=options,
+            decomposition=self._decomposition(params, fit.sse / fit.dof),
             _impact_inputs=self._impact_inputs(params, ld, lag=False),
         )
+
+    def _decomposition(
+        self, params: pd.Series, sigma2: float
+    ) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+        """Estimated fixed effects (with standard errors), fitted values and residuals.
+
+        With ``e = y - rho Wy - X beta - WX theta`` on the raw data (``rho = 0`` for the
+        error models and SLX), the effects are the means of ``e``: region effects
+        :math:`\\hat\\mu_i = \\bar e_{i\\cdot}` (s.e. :math:`\\sqrt{\\sigma^2/T}`), year effects
+        :math:`\\hat\\alpha_t = \\bar e_{\\cdot t}` (s.e. :math:`\\sqrt{\\sigma^2/N}`); with both,
+        an intercept :math:`\\bar e` and deviations from it that sum to zero (Elhorst 2014,
+        section 3.3). Residuals are ``e`` less the effects (for error models the spatially
+        autocorrelated error ``u``), and fitted values ``y`` less the residuals.
+        """
+        panel = self.panel
+        t, n = panel.t, panel.n
+        raw, names = self._raw_design(panel)
+        rho = float(params.get("rho", 0.0))
+        e = panel.y - rho * spatial_lag(panel.w.matrix, panel.y) - raw @ params[names].to_numpy()
+        rows: list[tuple[str, Any, float, float]] = []
+        region_part = np.zeros(n)
+        year_part = np.zeros(t)
+        intercept = float(e.mean()) if self.effects == "twoways" else 0.0
+        if self.effects in ("individual", "twoways"):
+            region_part = e.mean(axis=0) - intercept
+        if self.effects in ("time", "twoways"):
+            year_part = e.mean(axis=1) - intercept
+        if self.effects == "twoways":
+            rows.append(("intercept", "", intercept, float(np.sqrt(sigma2 / (n * t)))))
+        if self.effects in ("individual", "twoways"):
+            se = float(np.sqrt(sigma2 / t))
+            rows += [("region", r, float(v), se) for r, v in zip(panel.regions, region_part)]
+        if self.effects in ("time", "twoways"):
+            se = float(np.sqrt(sigma2 / n))
+            rows += [("year", label, float(v), se) for label, v in zip(panel.years, year_part)]
+        effects = pd.DataFrame(rows, columns=["effect", "label", "estimate", "std_error"])
+        residual = e - intercept - region_part[None, :] - year_part[:, None]
+        index = pd.MultiIndex.from_product([panel.regions, panel.years],
+                                           names=[panel.region_name, panel.year_name])  # fmt: skip
+        residuals = pd.Series(residual.T.ravel(), index=index, name="residual")
+        fitted = pd.Series((panel.y - residual).T.ravel(), index=index, name="fitted")
+        return effects, fitted, residuals
 
     def _impact_inputs(self, params: pd.Series, ld: LogDeterminant, *, lag: bool) -> _ImpactInputs:
         names = self.panel.x_names

@@ -55,6 +55,9 @@ class SpatialPanelResults:
     options : mapping
         Effects, bias correction, log-determinant method, interval of the
         spatial parameter, covariance type, convergence, version...
+    fixed_effects, fitted, residuals : DataFrame, Series, Series
+        The estimated fixed effects with standard errors, the fitted values and the
+        residuals, labelled by region and year (properties).
     """
 
     model: str
@@ -68,7 +71,34 @@ class SpatialPanelResults:
     n_years: int
     r2: float
     options: Mapping[str, Any]
+    decomposition: tuple[pd.DataFrame, pd.Series, pd.Series] | None = field(
+        default=None, repr=False
+    )
     _impact_inputs: _ImpactInputs | None = field(default=None, repr=False)
+
+    # ----------------------------------------------------------- decomposition
+    @property
+    def fixed_effects(self) -> pd.DataFrame:
+        """Estimated fixed effects: ``effect`` (``intercept``, ``region`` or ``year``),
+        ``label``, ``estimate`` and ``std_error`` (empty without fixed effects)."""
+        if self.decomposition is None:
+            raise SpecificationError("This result carries no fixed effects.")
+        return self.decomposition[0].copy()
+
+    @property
+    def fitted(self) -> pd.Series:
+        """Fitted values ``y - residuals``, indexed by (region, year)."""
+        if self.decomposition is None:
+            raise SpecificationError("This result carries no fitted values.")
+        return self.decomposition[1].copy()
+
+    @property
+    def residuals(self) -> pd.Series:
+        """Residuals net of the fixed effects, indexed by (region, year) (for error models
+        the spatially autocorrelated error ``u``)."""
+        if self.decomposition is None:
+            raise SpecificationError("This result carries no residuals.")
+        return self.decomposition[2].copy()
 
     # --------------------------------------------------------------- inference
     @property
