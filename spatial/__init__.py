@@ -35,7 +35,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from ._core.version import __version__
-from .diagnostics import TestResult, lm_tests, lr_test, wald_test
+from .diagnostics import TestResult, bsk_tests, hausman_test, lm_tests, lr_test, wald_test
 from .impacts import ImpactsResults
 from .model import (
     SACPanel,
@@ -81,10 +81,12 @@ __all__ = [
     "SpatialWeights",
     "TestResult",
     "__version__",
+    "bsk_tests",
     "choropleth",
     "compare",
     "find_cjk_font",
     "group_trend",
+    "hausman_test",
     "lisa_map",
     "lm_tests",
     "local_moran",

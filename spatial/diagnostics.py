@@ -25,7 +25,15 @@ from .weights import SpatialWeights
 if TYPE_CHECKING:
     from .results import SpatialPanelResults
 
-__all__ = ["HYPOTHESES", "TestResult", "lm_tests", "lr_test", "wald_test"]
+__all__ = [
+    "HYPOTHESES",
+    "TestResult",
+    "bsk_tests",
+    "hausman_test",
+    "lm_tests",
+    "lr_test",
+    "wald_test",
+]
 
 
 @dataclass(frozen=True)
@@ -213,3 +221,91 @@ def lm_tests(
     out["df"] = 1
     out["p_value"] = chi2_sf(1, out["statistic"])
     return out
+
+
+def hausman_test(
+    fixed: SpatialPanelResults, random: SpatialPanelResults, *, generalized: bool = False
+) -> TestResult:
+    """Hausman test of fixed against random effects, as splm's ``sphtest``.
+
+    Parameters
+    ----------
+    fixed, random : SpatialPanelResults
+        The same model fitted with fixed effects and with ``effects="random"``.
+    generalized : bool
+        Use the pseudo-inverse when :math:`V_{FE} - V_{RE}` is not positive definite
+        (df = its rank) instead of raising.
+
+    Notes
+    -----
+    :math:`H = d'(V_{FE} - V_{RE})^{-1} d \\sim \\chi^2_q` with :math:`d` the difference
+    of the ``q`` slope coefficients both models estimate (the spatial parameter
+    included, the constant and ``phi`` not), computed by
+    :func:`spatial.random_effects.hausman_test`.
+
+    References
+    ----------
+    Hausman, J. A. (1978). Specification tests in econometrics. *Econometrica* 46(6):
+    1251-1271.
+
+    Millo, G. and Piras, G. (2012). splm: Spatial panel data models in R. *Journal of
+    Statistical Software* 47(1): 1-38.
+    """
+    from .random_effects import hausman_test as hausman
+
+    if random.options.get("effects") != "random" or fixed.options.get("effects") == "random":
+        raise SpecificationError(
+            "hausman_test(fixed, random) needs a fixed-effects fit first and an "
+            "effects='random' fit second."
+        )
+    names = [n for n in fixed.params.index if n in random.params.index and n != "const"]
+    found = hausman(
+        fixed.params[names].to_numpy(), fixed.cov.loc[names, names].to_numpy(),
+        random.params[names].to_numpy(), random.cov.loc[names, names].to_numpy(),
+        names, names, generalized=generalized,
+    )  # fmt: skip
+    return TestResult("Hausman FE vs RE", float(found.statistic), int(found.df),
+                      float(found.pvalue))  # fmt: skip
+
+
+def bsk_tests(
+    data: pd.DataFrame,
+    y: str,
+    x: Sequence[str],
+    w: SpatialWeights,
+    *,
+    region: Hashable | None = None,
+    year: Hashable | None = None,
+) -> pd.DataFrame:
+    """Baltagi, Song and Koh (2003) LM tests for random effects and spatial error
+    correlation, from the pooled OLS residuals (as splm's ``bsktest``).
+
+    Returns
+    -------
+    DataFrame
+        Rows ``LM1`` (random effects, N(0, 1), one-sided), ``LM2`` (spatial error,
+        N(0, 1), two-sided), ``LMJ`` (joint, chi2(2)) and ``LMH`` (Honda-type joint,
+        one-sided); columns ``statistic`` and ``p_value``.
+
+    Notes
+    -----
+    The statistics of :func:`spatial.random_effects.bsk_tests` on the residuals of
+    OLS with a constant (:func:`spatial.ols.panel_ols` without effects).
+
+    References
+    ----------
+    Baltagi, B. H., Song, S. H. and Koh, W. (2003). Testing panel data regression
+    models with spatial error correlation. *Journal of Econometrics* 117(1): 123-150.
+    """
+    from .random_effects import bsk_tests as kernel
+
+    panel = spatial_panel(data, y, x, w, region=region, year=year)
+    residuals = panel_ols(panel.y, panel.x, "none", names=panel.x_names).resid
+    found = kernel(residuals, panel.w.matrix)
+    rows = {
+        "LM1": (found.lm1, found.lm1_pvalue),
+        "LM2": (found.lm2, found.lm2_pvalue),
+        "LMJ": (found.lmj, found.lmj_pvalue),
+        "LMH": (found.lmh, found.lmh_pvalue),
+    }
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["statistic", "p_value"])

@@ -32,7 +32,7 @@ from .covariance import (
     sandwich,
 )
 from .estimate import lee_yu_twoways, maximize_scalar
-from .exceptions import BoundaryWarning, SpecificationError
+from .exceptions import BoundaryWarning, PanelStructureError, SpecificationError
 from .likelihood import (
     LagMoments,
     Scaling,
@@ -62,6 +62,8 @@ __all__ = [
 ]
 
 BiasCorrection = Literal["none", "lee_yu", "transformation"]
+ModelEffects = Literal["individual", "time", "twoways", "none", "random"]
+ErrorStructure = Literal["baltagi", "kkp"]
 CovType = Literal["analytic", "hessian", "qml", "cluster"]
 LogdetMethod = Literal["auto", "eigen", "lu", "chebyshev", "mc"]
 
@@ -94,11 +96,24 @@ class _SpatialPanelModel:
         *,
         region: Hashable | None = None,
         year: Hashable | None = None,
-        effects: Effects | None = None,
+        effects: ModelEffects | None = None,
         durbin: Sequence[str] | None = None,
+        error_structure: ErrorStructure | None = None,
     ) -> None:
         panel = spatial_panel(data, y, x, w, region=region, year=year)
-        self.effects: Effects = resolve_effects(effects, panel.t)
+        self.random = effects == "random"
+        self.error_structure = self._error_structure(error_structure)
+        if self.random:
+            if self.kind not in ("lag", "error") or self.model_name == "SDEM":
+                raise SpecificationError(
+                    f"effects='random' is available for the SAR, SDM and SEM models, not "
+                    f"{self.model_name}; use fixed effects ('individual', 'time', 'twoways')."
+                )
+            if panel.t < 2:
+                raise PanelStructureError("Random effects need at least 2 periods.")
+        # random effects are estimated on the raw data (with a constant)
+        fixed = None if self.random else effects
+        self.effects: Effects = "none" if self.random else resolve_effects(fixed, panel.t)  # type: ignore[arg-type]
         self.durbin = self._durbin_names(panel, durbin)
         self.panel = panel
         self.design = self._design(panel)
@@ -111,6 +126,18 @@ class _SpatialPanelModel:
             least_squares(d.z, d.y, d.names)
 
     # ------------------------------------------------------------ construction
+    def _error_structure(self, structure: ErrorStructure | None) -> ErrorStructure | None:
+        """The random-effects error structure: only for ``SpatialErrorPanel`` with random
+        effects (default Baltagi et al. 2003)."""
+        if structure is None:
+            return "baltagi" if self.random and self.kind == "error" else None
+        check_option("error_structure", structure, ("baltagi", "kkp"))
+        if not (self.random and self.kind == "error"):
+            raise SpecificationError(
+                "error_structure applies to SpatialErrorPanel with effects='random' only."
+            )
+        return structure
+
     def _durbin_names(
         self, panel: SpatialPanelData, durbin: Sequence[str] | None
     ) -> tuple[str, ...]:
@@ -218,13 +245,18 @@ class _SpatialPanelModel:
         allowed: dict[str, tuple[CovType, ...]] = {
             "ols": ("analytic", "cluster"),
             "sac": ("hessian",),
+            "random": ("hessian",),
         }
-        allowed_cov = allowed.get(self.kind, ("analytic", "hessian", "qml"))
+        allowed_cov = allowed.get(
+            "random" if self.random else self.kind, ("analytic", "hessian", "qml")
+        )
         cov_type = allowed_cov[0] if cov_type is None else cov_type
         check_option("cov_type", cov_type, allowed_cov)
         if self.kind == "ols":
             return self._fit_ols(cov_type)
         ld = make_logdet(self.panel.w, logdet, n_probes=n_probes, seed=seed)
+        if self.random:
+            return self._fit_random(ld, cov_type)
         scaling = self._scaling(bias_correction)
         if self.kind == "sac":
             return self._fit_sac(ld, scaling, bias_correction, cov_type)
@@ -436,6 +468,39 @@ class _SpatialPanelModel:
             options=options,
             decomposition=self._decomposition(params, float(sigma2)),
             _impact_inputs=self._impact_inputs(params, ld, lag=True),
+        )
+
+    def _fit_random(self, ld: LogDeterminant, cov_type: CovType) -> SpatialPanelResults:
+        """Individual random effects by ML (:mod:`spatial.random_effects`)."""
+        from .random_effects import fit_random_error, fit_random_lag
+
+        panel = self.panel
+        raw, names = self._raw_design(panel)  # effects "none": the constant comes first
+        x, labels = raw[:, :, 1:], names[1:]
+        if self.kind == "lag":
+            fit = fit_random_lag(panel.y, x, panel.w.matrix, ld, ld.bounds, labels)
+        else:
+            fit = fit_random_error(panel.y, x, panel.w.matrix, ld, ld.bounds, labels,
+                                   structure=self.error_structure or "baltagi")  # fmt: skip
+        spatial = "rho" if self.kind == "lag" else "lambda"
+        index = ["const", *labels, spatial, "phi"]
+        params = pd.Series(fit.params[:-1], index=index)
+        options = self._options("none", cov_type, fit.converged)
+        options.update(effects="random", error_structure=self.error_structure,
+                       logdet=ld.method, bounds=ld.bounds, evaluations=fit.evaluations)  # fmt: skip
+        return SpatialPanelResults(
+            model=self.model_name,
+            params=params,
+            cov=pd.DataFrame(fit.cov[:-1, :-1], index=params.index, columns=params.index),
+            sigma2=float(fit.params[-1]),
+            sigma2_se=float(np.sqrt(fit.cov[-1, -1])),
+            loglik=float(fit.loglik),
+            nobs=fit.nobs,
+            n_regions=panel.n,
+            n_years=panel.t,
+            r2=float("nan"),
+            options=options,
+            _impact_inputs=self._impact_inputs(params, ld, lag=self.kind == "lag"),
         )
 
     def _fit_ols(self, cov_type: CovType) -> SpatialPanelResults:

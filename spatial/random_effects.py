@@ -1,0 +1,820 @@
+"""Random-effects spatial panels by maximum likelihood, and their specification tests.
+
+Array kernels for the individual random-effects spatial lag model (SAR, and SDM
+with ``WX`` among the regressors) and the random-effects spatial error models
+with the Baltagi, Song and Koh (2003) and the Kapoor, Kelejian and Prucha (2007)
+error structures, as R splm's ``spml(model="random")`` (Millo and Piras 2012);
+the spatial Hausman test (splm's ``sphtest``) and the Baltagi, Song and Koh
+(2003) LM tests (splm's ``bsktest``).
+
+Arrays are time-major: ``y`` is ``(T, N)``, ``x`` is ``(T, N, K)``; stacked
+vectors have the time index slow (element ``t N + i``), so that period blocks are
+``I_T (x) W``. With ``phi = sigma_mu^2 / sigma^2`` and
+``theta = 1 - (1 + T phi)^{-1/2}``, the quasi-demeaning :math:`a^*_{it} = a_{it}
+- \\theta \\bar a_i` whitens the individual error component (Elhorst 2003).
+
+Estimation profiles the likelihood: for given ``(spatial parameter, phi)`` the
+coefficients and ``sigma2`` are GLS on the transformed data; the spatial parameter
+is maximised by :func:`spatial.estimate.maximize_scalar` (grid + Brent) for each
+``phi``, and ``s = ln(1 + T phi)`` by the same search on ``[0, 20]`` around it
+(nested one-dimensional searches, not the alternating scheme of Elhorst 2003).
+The covariance is the inverse of the numerical Hessian of the full
+log-likelihood in ``(beta, spatial, phi, sigma2)``.
+
+References
+----------
+Elhorst, J. P. (2003). Specification and estimation of spatial panel data models.
+*International Regional Science Review* 26(3): 244-268.
+
+Baltagi, B. H., Song, S. H. and Koh, W. (2003). Testing panel data regression models
+with spatial error correlation. *Journal of Econometrics* 117(1): 123-150.
+
+Kapoor, M., Kelejian, H. H. and Prucha, I. R. (2007). Panel data models with spatially
+correlated error components. *Journal of Econometrics* 140(1): 97-130.
+
+Millo, G. and Piras, G. (2012). splm: Spatial panel data models in R. *Journal of
+Statistical Software* 47(1): 1-38.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy import sparse, stats
+
+from spatial._core.options import check_option
+
+from .covariance import numerical_hessian
+from .estimate import maximize_scalar
+from .exceptions import (
+    BoundaryWarning,
+    CollinearityError,
+    EstimationError,
+    PanelStructureError,
+)
+from .likelihood import least_squares
+from .transform import spatial_lag
+
+__all__ = [
+    "BSKTests",
+    "HausmanResult",
+    "RandomEffectsResult",
+    "bsk_tests",
+    "fit_random_error",
+    "fit_random_lag",
+    "hausman_test",
+    "quasi_demean",
+    "random_effects_design",
+    "random_effects_loglik",
+]
+
+Model = Literal["lag", "baltagi", "kkp"]
+MODELS: tuple[str, ...] = ("lag", "baltagi", "kkp")
+LogDet = Callable[[ArrayLike], np.ndarray]
+#: The Baltagi et al. (2003) error model forms dense N x N matrices up to this N.
+DENSE_LIMIT = 3_000
+#: Search interval of ``s = ln(1 + T phi)`` (phi up to about 5e8 / T).
+S_BOUNDS = (0.0, 20.0)
+_LOG_2PI = float(np.log(2.0 * np.pi))
+
+
+@dataclass(frozen=True)
+class RandomEffectsResult:
+    """A fitted random-effects spatial panel.
+
+    Attributes
+    ----------
+    model : str
+        ``lag`` (SAR/SDM), ``baltagi`` or ``kkp`` (spatial error structures).
+    names : tuple of str
+        Names of ``params``: the coefficients, then ``rho`` (lag) or ``lambda``
+        (error), ``phi`` and ``sigma2``.
+    params : ndarray
+        ``(beta..., spatial, phi, sigma2)``; ``phi = sigma_mu^2 / sigma^2``.
+    cov : ndarray
+        Inverse of the negative numerical Hessian of the full log-likelihood.
+    beta_cov_gls : ndarray
+        :math:`\\sigma^2 (X'\\Omega^{-1}X)^{-1}` at the estimate, the coefficient
+        covariance splm reports (conditional on the spatial parameter and phi).
+    loglik : float
+    converged : bool
+    evaluations : int
+        Concentrated log-likelihood evaluations of the nested searches.
+    nobs, n, t : int
+    """
+
+    model: str
+    names: tuple[str, ...]
+    params: np.ndarray
+    cov: np.ndarray
+    beta_cov_gls: np.ndarray
+    loglik: float
+    converged: bool
+    evaluations: int
+    nobs: int
+    n: int
+    t: int
+
+    @property
+    def k(self) -> int:
+        """Number of coefficients."""
+        return len(self.names) - 3
+
+    @property
+    def coefficients(self) -> np.ndarray:
+        return self.params[: self.k]
+
+    @property
+    def spatial(self) -> float:
+        """``rho`` (lag model) or ``lambda`` (error models)."""
+        return float(self.params[self.k])
+
+    @property
+    def phi(self) -> float:
+        return float(self.params[self.k + 1])
+
+    @property
+    def sigma2(self) -> float:
+        return float(self.params[self.k + 2])
+
+    @property
+    def theta(self) -> float:
+        """Quasi-demeaning factor :math:`1 - (1 + T\\phi)^{-1/2}`."""
+        return float(1.0 - (1.0 + self.t * self.phi) ** -0.5)
+
+    @property
+    def std_errors(self) -> np.ndarray:
+        return np.sqrt(np.diag(self.cov))
+
+
+def quasi_demean(values: np.ndarray, theta: float) -> np.ndarray:
+    """:math:`a^*_{it} = a_{it} - \\theta \\bar a_i` for ``(T, N)`` or ``(T, N, K)`` arrays.
+
+    Notes
+    -----
+    With :math:`\\Omega_u = \\sigma^2(\\phi J_T \\otimes I_N + I_{NT})`,
+    :math:`\\Omega_u^{-1/2} \\propto I_{NT} - \\theta (\\bar J_T \\otimes I_N)`,
+    :math:`\\theta = 1 - (1 + T\\phi)^{-1/2}` (Elhorst 2003).
+
+    Examples
+    --------
+    >>> quasi_demean(np.array([[1.0, 2.0], [3.0, 6.0]]), 0.5)
+    array([[0., 0.],
+           [2., 4.]])
+    """
+    arr = np.asarray(values, dtype=np.float64)
+    return arr - theta * arr.mean(axis=0, keepdims=True)
+
+
+def _theta(t: int, phi: float) -> float:
+    return float(1.0 - (1.0 + t * phi) ** -0.5)
+
+
+def random_effects_design(
+    x: np.ndarray,
+    w_matrix: sparse.spmatrix,
+    names: Sequence[str] | None = None,
+    *,
+    intercept: bool = True,
+    durbin: bool = False,
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """The design ``[1, X, WX]`` of shape ``(T, N, K')`` and its column names.
+
+    ``WX`` (``durbin=True``, names ``W*name``) lags the columns of ``x`` period by
+    period (:func:`spatial.transform.spatial_lag`); the intercept is not lagged.
+    """
+    arr = np.asarray(x, dtype=np.float64)
+    if arr.ndim == 2:
+        arr = arr[:, :, None]
+    k = arr.shape[2]
+    labels = list(names) if names is not None else [f"x{j + 1}" for j in range(k)]
+    if len(labels) != k:
+        raise PanelStructureError(f"{len(labels)} names for {k} columns of x.")
+    blocks, out = [arr], list(labels)
+    if durbin:
+        blocks.append(spatial_lag(w_matrix, arr))
+        out += [f"W*{name}" for name in labels]
+    if intercept:
+        blocks.insert(0, np.ones((*arr.shape[:2], 1)))
+        out.insert(0, "(Intercept)")
+    return np.concatenate(blocks, axis=2), tuple(out)
+
+
+def _check(y: np.ndarray, z: np.ndarray, w_matrix: sparse.spmatrix) -> None:
+    if y.ndim != 2 or z.ndim != 3 or z.shape[:2] != y.shape:
+        raise PanelStructureError(
+            f"y must be (T, N) and the design (T, N, K) of the same T and N; got {y.shape} "
+            f"and {z.shape}."
+        )
+    if w_matrix.shape != (y.shape[1], y.shape[1]):
+        raise PanelStructureError(f"W is {w_matrix.shape} for N = {y.shape[1]} entities.")
+    if y.shape[0] < 2:
+        raise PanelStructureError("Random effects need at least two periods.")
+
+
+class _Baltagi:
+    """Dense blocks of :math:`\\Sigma^{-1}` for the Baltagi et al. (2003) error model."""
+
+    def __init__(self, w_matrix: sparse.spmatrix, t: int) -> None:
+        n = w_matrix.shape[0]
+        if n > DENSE_LIMIT:
+            raise EstimationError(
+                f"The Baltagi-Song-Koh random-effects error model forms dense N x N matrices; "
+                f"N = {n} exceeds {DENSE_LIMIT}. Use structure='kkp' or a smaller W."
+            )
+        self.w = np.asarray(sparse.csr_matrix(w_matrix).toarray())
+        self.t = t
+        self.eye = np.eye(n)
+
+    def between(self, lam: float, phi: float) -> tuple[np.ndarray, float]:
+        """``G = (I + T phi B'B)^{-1} B'B`` and ``ln|I + T phi B'B|``."""
+        b = self.eye - lam * self.w
+        btb = b.T @ b
+        m = self.eye + self.t * phi * btb
+        chol = np.linalg.cholesky(m)
+        g = np.linalg.solve(chol.T, np.linalg.solve(chol, btb))
+        return 0.5 * (g + g.T), 2.0 * float(np.log(np.diag(chol)).sum())
+
+
+def _whitened(
+    model: str, spatial: float, phi: float, data: dict[str, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(target, design)`` whose OLS is the GLS of the lag or the KKP model, stacked."""
+    t = data["y"].shape[0]
+    theta = _theta(t, phi)
+    if model == "lag":
+        target = data["y"] - spatial * data["wy"]
+        design = data["z"]
+    else:  # kkp: filter, then quasi-demean
+        target = data["y"] - spatial * data["wy"]
+        design = data["z"] - spatial * data["wz"]
+    target, design = quasi_demean(target, theta), quasi_demean(design, theta)
+    return target.ravel(), design.reshape(-1, design.shape[2])
+
+
+def _baltagi_moments(
+    lam: float, phi: float, data: dict[str, np.ndarray], kernel: _Baltagi
+) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """``[Z y]' Sigma^{-1} [Z y]`` blocks of the Baltagi model and ``ln|M|``."""
+    within = data["zy_within"] - lam * data["wzy_within"]  # (T, N, K+1)
+    flat = within.reshape(-1, within.shape[2])
+    g, ln_m = kernel.between(lam, phi)
+    means = data["zy_mean"]  # (N, K+1)
+    cross = flat.T @ flat + kernel.t * means.T @ g @ means
+    return cross[:-1, :-1], cross[:-1, -1], float(cross[-1, -1]), ln_m
+
+
+def _prepare(
+    model: str, y: np.ndarray, z: np.ndarray, w_matrix: sparse.spmatrix
+) -> dict[str, np.ndarray]:
+    data = {"y": y, "z": z, "wy": spatial_lag(w_matrix, y)}
+    if model == "kkp":
+        data["wz"] = spatial_lag(w_matrix, z)
+    if model == "baltagi":
+        zy = np.concatenate([z, y[:, :, None]], axis=2)
+        zy_within = zy - zy.mean(axis=0, keepdims=True)
+        data["zy_within"] = zy_within
+        data["wzy_within"] = spatial_lag(w_matrix, zy_within)
+        data["zy_mean"] = zy.mean(axis=0)
+    return data
+
+
+def _gls(
+    model: str,
+    spatial: float,
+    phi: float,
+    data: dict[str, np.ndarray],
+    names: tuple[str, ...],
+    kernel: _Baltagi | None,
+) -> tuple[np.ndarray, float, np.ndarray, float]:
+    """GLS ``beta``, ``e' Sigma^{-1} e``, ``Z' Sigma^{-1} Z`` and the log-det of ``Sigma``'s
+    non-spatial part (``ln(1 + T phi)`` times N, or ``ln|M|``)."""
+    t, n = data["y"].shape
+    if model == "baltagi":
+        assert kernel is not None
+        zz, zy, yy, ln_m = _baltagi_moments(spatial, phi, data, kernel)
+        try:
+            beta = np.linalg.solve(zz, zy)
+        except np.linalg.LinAlgError as err:
+            raise EstimationError("Z' Sigma^{-1} Z is singular.") from err
+        return beta, float(yy - zy @ beta), zz, ln_m
+    target, design = _whitened(model, spatial, phi, data)
+    beta = least_squares(design, target, names)
+    resid = target - design @ beta
+    return beta, float(resid @ resid), design.T @ design, n * float(np.log1p(t * phi))
+
+
+def _concentrated(
+    model: str,
+    spatial: float,
+    phi: float,
+    data: dict[str, np.ndarray],
+    names: tuple[str, ...],
+    logdet: LogDet,
+    kernel: _Baltagi | None,
+) -> float:
+    """:math:`-\\frac{NT}2(\\ln 2\\pi + 1 + \\ln\\hat\\sigma^2) - \\frac12\\ln|\\Sigma|
+    + T\\ln|I - \\rho W|` with :math:`\\hat\\sigma^2 = e'\\Sigma^{-1}e/NT`."""
+    t, n = data["y"].shape
+    _, sse, _, ln_sigma = _gls(model, spatial, phi, data, names, kernel)
+    nobs = n * t
+    ld = float(np.asarray(logdet(np.array([spatial])))[0])
+    return -0.5 * nobs * (_LOG_2PI + 1.0 + np.log(sse / nobs)) - 0.5 * ln_sigma + t * ld
+
+
+def random_effects_loglik(
+    params: ArrayLike,
+    y: np.ndarray,
+    z: np.ndarray,
+    w_matrix: sparse.spmatrix,
+    logdet: LogDet,
+    model: Model = "lag",
+) -> float:
+    """Full log-likelihood of a random-effects spatial panel at ``(beta, spatial, phi, sigma2)``.
+
+    Parameters
+    ----------
+    params : array_like
+        ``(beta..., rho or lambda, phi, sigma2)``.
+    y : ndarray, shape (T, N)
+    z : ndarray, shape (T, N, K)
+        The full design (intercept and ``WX`` included, see :func:`random_effects_design`).
+    w_matrix : sparse matrix, shape (N, N)
+    logdet : callable
+        :math:`\\rho \\mapsto \\ln|I - \\rho W|`, e.g. :func:`spatial.logdet.make_logdet`.
+    model : {"lag", "baltagi", "kkp"}
+
+    Returns
+    -------
+    float
+
+    Notes
+    -----
+    With :math:`A = I_N - \\rho W`, :math:`B = I_N - \\lambda W`,
+    :math:`\\phi = \\sigma^2_\\mu/\\sigma^2`, :math:`\\bar J_T = J_T/T`,
+    :math:`E_T = I_T - \\bar J_T` and data stacked by period:
+
+    ``lag`` (Elhorst 2003): :math:`(I_T \\otimes A) y = Z\\beta + \\iota_T \\otimes \\mu
+    + \\varepsilon`, so :math:`u` has covariance :math:`\\sigma^2(\\phi J_T \\otimes I_N
+    + I_{NT})` with determinant :math:`\\sigma^{2NT}(1 + T\\phi)^N`, and
+
+    .. math:: \\ln L = -\\frac{NT}2\\ln(2\\pi\\sigma^2) - \\frac N2\\ln(1 + T\\phi)
+        + T\\ln|A| - \\frac{e'e}{2\\sigma^2},
+
+    :math:`e = [(I_T \\otimes A)y - Z\\beta]^*` quasi-demeaned with
+    :math:`\\theta = 1 - (1 + T\\phi)^{-1/2}` (:func:`quasi_demean`; it commutes with
+    :math:`I_T \\otimes A`).
+
+    ``baltagi`` (Baltagi, Song and Koh 2003): :math:`u = \\iota_T \\otimes \\mu +
+    (I_T \\otimes B^{-1})\\nu`, :math:`\\Omega = \\sigma^2[\\phi J_T \\otimes I_N +
+    I_T \\otimes (B'B)^{-1}] = \\sigma^2[\\bar J_T \\otimes (T\\phi I_N + (B'B)^{-1})
+    + E_T \\otimes (B'B)^{-1}]`, hence with :math:`M = I_N + T\\phi B'B`,
+    :math:`r = y - Z\\beta`, :math:`\\tilde r_t = r_t - \\bar r`,
+
+    .. math:: \\ln L = -\\frac{NT}2\\ln(2\\pi\\sigma^2) - \\frac12\\ln|M| + T\\ln|B|
+        - \\frac{1}{2\\sigma^2}\\Big[\\sum_t \\|B\\tilde r_t\\|^2
+        + T\\bar r' M^{-1}B'B\\,\\bar r\\Big],
+
+    since :math:`-\\frac12\\ln|T\\phi I + (B'B)^{-1}| + (T - 1)\\ln|B| = -\\frac12\\ln|M|
+    + T\\ln|B|`. :math:`M` is formed densely (N up to ``DENSE_LIMIT``).
+
+    ``kkp`` (Kapoor, Kelejian and Prucha 2007): :math:`(I_T \\otimes B)u = \\iota_T
+    \\otimes \\mu + \\nu`, :math:`\\Omega = \\sigma^2(\\phi J_T + I_T) \\otimes (B'B)^{-1}`:
+    the ``lag`` formula with :math:`\\ln|B|` and :math:`e = [(I_T \\otimes B)(y - Z\\beta)]^*`.
+
+    References
+    ----------
+    Elhorst, J. P. (2003). Specification and estimation of spatial panel data models.
+    *International Regional Science Review* 26(3): 244-268.
+
+    Baltagi, B. H., Song, S. H. and Koh, W. (2003). Testing panel data regression models
+    with spatial error correlation. *Journal of Econometrics* 117(1): 123-150.
+
+    Kapoor, M., Kelejian, H. H. and Prucha, I. R. (2007). Panel data models with spatially
+    correlated error components. *Journal of Econometrics* 140(1): 97-130.
+
+    Millo, G. and Piras, G. (2012). splm: Spatial panel data models in R. *Journal of
+    Statistical Software* 47(1): 1-38.
+    """
+    check_option("model", model, MODELS)
+    y = np.asarray(y, dtype=np.float64)
+    z = np.asarray(z, dtype=np.float64)
+    _check(y, z, w_matrix)
+    theta_all = np.asarray(params, dtype=np.float64)
+    k = z.shape[2]
+    beta, spatial, phi, sigma2 = theta_all[:k], *theta_all[k : k + 3]
+    if phi < 0 or sigma2 <= 0:
+        return -np.inf
+    t, n = y.shape
+    nobs = n * t
+    resid = y - z @ beta
+    ld = float(np.asarray(logdet(np.array([spatial])))[0])
+    if model == "baltagi":
+        kernel = _Baltagi(w_matrix, t)
+        g, ln_m = kernel.between(spatial, phi)
+        within = resid - resid.mean(axis=0, keepdims=True)
+        filtered = within - spatial * spatial_lag(w_matrix, within)
+        mean = resid.mean(axis=0)
+        quad = float((filtered**2).sum() + t * mean @ g @ mean)
+        return (
+            -0.5 * nobs * (_LOG_2PI + np.log(sigma2)) - 0.5 * ln_m + t * ld - quad / (2.0 * sigma2)
+        )
+    if model == "lag":
+        e = y - spatial * spatial_lag(w_matrix, y) - z @ beta
+    else:
+        e = resid - spatial * spatial_lag(w_matrix, resid)
+    e = quasi_demean(e, _theta(t, phi))
+    return (
+        -0.5 * nobs * (_LOG_2PI + np.log(sigma2))
+        - 0.5 * n * np.log1p(t * phi)
+        + t * ld
+        - float((e**2).sum()) / (2.0 * sigma2)
+    )
+
+
+def _fit(
+    model: Model,
+    y: np.ndarray,
+    z: np.ndarray,
+    names: tuple[str, ...],
+    w_matrix: sparse.spmatrix,
+    logdet: LogDet,
+    bounds: tuple[float, float],
+    spatial_name: str,
+) -> RandomEffectsResult:
+    _check(y, z, w_matrix)
+    t, n = y.shape
+    data = _prepare(model, y, z, w_matrix)
+    kernel = _Baltagi(w_matrix, t) if model == "baltagi" else None
+    count = [0]
+
+    def conc(spatial: float, phi: float) -> float:
+        count[0] += 1
+        try:
+            return _concentrated(model, spatial, phi, data, names, logdet, kernel)
+        except (CollinearityError, EstimationError, np.linalg.LinAlgError):
+            return -np.inf  # e.g. the filtered intercept vanishing as lambda -> 1
+
+    def inner(s: float) -> tuple[float, float, bool]:
+        phi = float(np.expm1(s) / t)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", BoundaryWarning)
+            best = maximize_scalar(
+                lambda r: np.array([conc(float(v), phi) for v in np.atleast_1d(r)]),
+                bounds,
+                grid=32,
+                name=spatial_name,
+            )
+        return best.argmax, best.value, best.converged
+
+    outer = maximize_scalar(
+        lambda s: np.array([inner(float(v))[1] for v in np.atleast_1d(s)]),
+        S_BOUNDS,
+        grid=26,
+        name="ln(1 + T phi)",
+    )
+    spatial, _, inner_ok = inner(outer.argmax)
+    phi = float(np.expm1(outer.argmax) / t)
+    beta, sse, zz, _ = _gls(model, spatial, phi, data, names, kernel)
+    sigma2 = sse / (n * t)
+    params = np.concatenate([beta, [spatial, phi, sigma2]])
+    loglik = random_effects_loglik(params, y, z, w_matrix, logdet, model)
+    hessian = numerical_hessian(
+        lambda p: random_effects_loglik(p, y, z, w_matrix, logdet, model),
+        params,
+    )
+    try:
+        cov = np.linalg.inv(-hessian)
+    except np.linalg.LinAlgError as err:
+        raise EstimationError("The numerical Hessian is singular at the estimate.") from err
+    beta_cov = sigma2 * np.linalg.inv(zz)
+    return RandomEffectsResult(
+        model=model,
+        names=(*names, spatial_name, "phi", "sigma2"),
+        params=params,
+        cov=cov,
+        beta_cov_gls=beta_cov,
+        loglik=float(loglik),
+        converged=bool(outer.converged and inner_ok),
+        evaluations=count[0],
+        nobs=n * t,
+        n=n,
+        t=t,
+    )
+
+
+def fit_random_lag(
+    y: np.ndarray,
+    x: np.ndarray,
+    w_matrix: sparse.spmatrix,
+    logdet: LogDet,
+    bounds: tuple[float, float],
+    names: Sequence[str] | None = None,
+    *,
+    intercept: bool = True,
+    durbin: bool = False,
+) -> RandomEffectsResult:
+    """Random-effects spatial lag (SAR) or Durbin (SDM) panel by maximum likelihood.
+
+    :math:`y_t = \\rho W y_t + \\alpha + X_t\\beta [+ WX_t\\gamma] + \\mu + \\varepsilon_t`,
+    :math:`\\mu_i \\sim N(0, \\sigma^2_\\mu)`, :math:`\\varepsilon \\sim N(0, \\sigma^2 I)`,
+    :math:`\\phi = \\sigma^2_\\mu/\\sigma^2`; splm's ``spml(model="random", lag=TRUE,
+    spatial.error="none")``.
+
+    Parameters
+    ----------
+    y : ndarray, shape (T, N)
+    x : ndarray, shape (T, N, K) or (T, N)
+        Regressors without intercept (it is added when ``intercept``).
+    w_matrix : sparse matrix, shape (N, N)
+    logdet : callable
+        :math:`\\ln|I - \\rho W|`, e.g. ``make_logdet(SpatialWeights, method)``.
+    bounds : (float, float)
+        Admissible interval of ``rho`` (``LogDeterminant.bounds``).
+    names : sequence of str, optional
+    intercept, durbin : bool
+        Add a constant; add ``WX`` (the SDM).
+
+    Returns
+    -------
+    RandomEffectsResult
+        ``params = (beta..., rho, phi, sigma2)``.
+
+    Notes
+    -----
+    The log-likelihood is that of :func:`random_effects_loglik` (``model="lag"``).
+    For given :math:`(\\rho, \\phi)` OLS of :math:`[(I_T\\otimes A)y]^*` on :math:`Z^*`
+    gives :math:`\\beta` and :math:`\\hat\\sigma^2 = e'e/NT`, leaving
+
+    .. math:: \\ln L_c = -\\frac{NT}2(\\ln 2\\pi + 1 + \\ln\\hat\\sigma^2)
+        - \\frac N2\\ln(1 + T\\phi) + T\\ln|I - \\rho W|,
+
+    maximised over :math:`\\rho` for each :math:`s = \\ln(1 + T\\phi)` and over
+    :math:`s \\in [0, 20]` outside (nested grid + Brent searches). The covariance
+    inverts the numerical Hessian of the full log-likelihood (Elhorst 2003;
+    Millo and Piras 2012).
+
+    References
+    ----------
+    Elhorst, J. P. (2003). Specification and estimation of spatial panel data models.
+    *International Regional Science Review* 26(3): 244-268.
+
+    Millo, G. and Piras, G. (2012). splm: Spatial panel data models in R. *Journal of
+    Statistical Software* 47(1): 1-38.
+    """
+    y = np.asarray(y, dtype=np.float64)
+    z, labels = random_effects_design(x, w_matrix, names, intercept=intercept, durbin=durbin)
+    return _fit("lag", y, z, labels, w_matrix, logdet, bounds, "rho")
+
+
+def fit_random_error(
+    y: np.ndarray,
+    x: np.ndarray,
+    w_matrix: sparse.spmatrix,
+    logdet: LogDet,
+    bounds: tuple[float, float],
+    names: Sequence[str] | None = None,
+    *,
+    structure: Literal["baltagi", "kkp"] = "baltagi",
+    intercept: bool = True,
+) -> RandomEffectsResult:
+    """Random-effects spatial error panel by maximum likelihood.
+
+    ``structure="baltagi"`` (splm ``spatial.error="b"``; Baltagi, Song and Koh 2003):
+    :math:`u_t = \\mu + e_t`, :math:`e_t = \\lambda W e_t + \\varepsilon_t` (the
+    spatial process acts on the remainder error only). ``structure="kkp"``
+    (``spatial.error="kkp"``; Kapoor, Kelejian and Prucha 2007):
+    :math:`u_t = \\lambda W u_t + \\mu + \\varepsilon_t` (it also spreads the
+    individual effects).
+
+    Parameters
+    ----------
+    y, x, w_matrix, logdet, bounds, names, intercept
+        As :func:`fit_random_lag`; ``bounds`` is the interval of ``lambda``.
+    structure : {"baltagi", "kkp"}
+
+    Returns
+    -------
+    RandomEffectsResult
+        ``params = (beta..., lambda, phi, sigma2)``.
+
+    Raises
+    ------
+    EstimationError
+        ``baltagi`` with N above ``DENSE_LIMIT``: its likelihood needs
+        :math:`|I + T\\phi B'B|` and :math:`(I + T\\phi B'B)^{-1}B'B`, formed densely
+        (:math:`B'B` has no cheap spectrum unless W is symmetric).
+
+    Notes
+    -----
+    Log-likelihoods in :func:`random_effects_loglik`; for given
+    :math:`(\\lambda, \\phi)` GLS gives :math:`\\beta` and
+    :math:`\\hat\\sigma^2 = e'\\Sigma^{-1}e/NT`, and the concentrated likelihood is
+    maximised as in :func:`fit_random_lag`.
+
+    References
+    ----------
+    Baltagi, B. H., Song, S. H. and Koh, W. (2003). Testing panel data regression models
+    with spatial error correlation. *Journal of Econometrics* 117(1): 123-150.
+
+    Kapoor, M., Kelejian, H. H. and Prucha, I. R. (2007). Panel data models with spatially
+    correlated error components. *Journal of Econometrics* 140(1): 97-130.
+
+    Millo, G. and Piras, G. (2012). splm: Spatial panel data models in R. *Journal of
+    Statistical Software* 47(1): 1-38.
+    """
+    check_option("structure", structure, ("baltagi", "kkp"))
+    y = np.asarray(y, dtype=np.float64)
+    z, labels = random_effects_design(x, w_matrix, names, intercept=intercept)
+    return _fit(structure, y, z, labels, w_matrix, logdet, bounds, "lambda")
+
+
+@dataclass(frozen=True)
+class HausmanResult:
+    """Spatial Hausman test: statistic, degrees of freedom, p-value, tested names."""
+
+    statistic: float
+    df: int
+    pvalue: float
+    names: tuple[str, ...]
+
+
+def hausman_test(
+    fe_coef: ArrayLike,
+    fe_cov: ArrayLike,
+    re_coef: ArrayLike,
+    re_cov: ArrayLike,
+    fe_names: Sequence[str],
+    re_names: Sequence[str],
+    *,
+    generalized: bool = False,
+) -> HausmanResult:
+    """Hausman test of fixed against random effects on their common coefficients.
+
+    Parameters
+    ----------
+    fe_coef, fe_cov : array_like
+        Fixed-effects coefficients and covariance, named by ``fe_names``.
+    re_coef, re_cov : array_like
+        Random-effects coefficients and covariance, named by ``re_names``.
+    fe_names, re_names : sequence of str
+        Only names in both are tested (the intercept, ``phi`` and the spatial
+        parameter are usually left out by the caller, as splm's ``sphtest``).
+    generalized : bool
+        Use the Moore-Penrose inverse (df = its rank) when
+        :math:`V_{FE} - V_{RE}` is not positive definite, instead of raising.
+
+    Returns
+    -------
+    HausmanResult
+
+    Raises
+    ------
+    EstimationError
+        :math:`V_{FE} - V_{RE}` is not positive definite (and not ``generalized``).
+
+    Notes
+    -----
+    :math:`H = d'(V_{FE} - V_{RE})^{-1}d`, :math:`d = \\hat\\beta_{FE} - \\hat\\beta_{RE}`,
+    :math:`\\chi^2` with as many degrees of freedom as coefficients under
+    :math:`H_0` (both consistent, RE efficient) (Hausman 1978; Mutl and Pfaffermayr
+    2011; splm's ``sphtest``, Millo and Piras 2012, which reports
+    :math:`|d'(V_{RE} - V_{FE})^{-1}d|`, the same number when the difference is
+    positive definite).
+
+    References
+    ----------
+    Hausman, J. A. (1978). Specification tests in econometrics. *Econometrica* 46(6):
+    1251-1271.
+
+    Mutl, J. and Pfaffermayr, M. (2011). The Hausman test in a Cliff and Ord panel model.
+    *The Econometrics Journal* 14(1): 48-76.
+
+    Millo, G. and Piras, G. (2012). splm: Spatial panel data models in R. *Journal of
+    Statistical Software* 47(1): 1-38.
+
+    Examples
+    --------
+    >>> res = hausman_test([1.0], [[0.2]], [0.5], [[0.1]], ["x"], ["x"])
+    >>> round(res.statistic, 6), res.df
+    (2.5, 1)
+    """
+    common = tuple(name for name in fe_names if name in set(re_names))
+    if not common:
+        raise EstimationError("The two models have no coefficient in common.")
+    fi = [list(fe_names).index(name) for name in common]
+    ri = [list(re_names).index(name) for name in common]
+    d = np.asarray(fe_coef, dtype=np.float64)[fi] - np.asarray(re_coef, dtype=np.float64)[ri]
+    diff = (
+        np.asarray(fe_cov, dtype=np.float64)[np.ix_(fi, fi)]
+        - np.asarray(re_cov, dtype=np.float64)[np.ix_(ri, ri)]
+    )
+    diff = 0.5 * (diff + diff.T)
+    eig = np.linalg.eigvalsh(diff)
+    if eig.min() <= 1e-12 * max(abs(eig).max(), 1e-300):
+        if not generalized:
+            raise EstimationError(
+                "V_FE - V_RE is not positive definite (smallest eigenvalue "
+                f"{eig.min():.3g}); the Hausman statistic is undefined. Pass generalized=True "
+                "for the Moore-Penrose version."
+            )
+        inverse = np.linalg.pinv(diff)
+        df = int(np.linalg.matrix_rank(diff))
+    else:
+        inverse, df = np.linalg.inv(diff), len(common)
+    stat = float(d @ inverse @ d)
+    return HausmanResult(stat, df, float(stats.chi2.sf(stat, df)), common)
+
+
+@dataclass(frozen=True)
+class BSKTests:
+    """Baltagi, Song and Koh (2003) LM statistics from pooled OLS residuals.
+
+    Attributes
+    ----------
+    lm1, lm1_pvalue : float
+        Random effects (no spatial error): N(0, 1), one-sided p-value.
+    lm2, lm2_pvalue : float
+        Spatial error (no random effects): N(0, 1), two-sided p-value.
+    lmj, lmj_pvalue : float
+        Joint :math:`LM_J = LM_1^2 + LM_2^2`, :math:`\\chi^2_2`.
+    lmh, lmh_pvalue : float
+        Honda-type one-sided joint :math:`(LM_1 + LM_2)/\\sqrt2`, N(0, 1).
+    """
+
+    lm1: float
+    lm1_pvalue: float
+    lm2: float
+    lm2_pvalue: float
+    lmj: float
+    lmj_pvalue: float
+    lmh: float
+    lmh_pvalue: float
+
+
+def bsk_tests(residuals: np.ndarray, w_matrix: sparse.spmatrix) -> BSKTests:
+    """Baltagi, Song and Koh (2003) LM tests for random effects and spatial error.
+
+    Parameters
+    ----------
+    residuals : ndarray, shape (T, N)
+        Pooled OLS residuals :math:`\\hat u` (time-major).
+    w_matrix : sparse matrix, shape (N, N)
+
+    Returns
+    -------
+    BSKTests
+
+    Notes
+    -----
+    With :math:`\\hat u` stacked by period (BSK 2003, eqs. 2.9-2.18),
+    :math:`b = tr(W^2 + W'W)`:
+
+    .. math:: LM_1 = \\sqrt{\\frac{NT}{2(T-1)}}\\Big[\\frac{\\hat u'(J_T \\otimes I_N)\\hat u}
+        {\\hat u'\\hat u} - 1\\Big], \\qquad
+        LM_2 = \\sqrt{\\frac{N^2T}{b}}\\,
+        \\frac{\\hat u'(I_T \\otimes (W + W')/2)\\hat u}{\\hat u'\\hat u},
+
+    each N(0, 1) under its null; :math:`LM_J = LM_1^2 + LM_2^2 \\sim \\chi^2_2` under
+    :math:`\\sigma^2_\\mu = \\lambda = 0`, and :math:`LM_H = (LM_1 + LM_2)/\\sqrt2`
+    is the one-sided version. splm's ``bsktest`` ``LM1``, ``LM2`` and ``LMH``
+    (the latter as the Gourieroux-Holly-Monfort mixed :math:`\\chi^2`).
+
+    References
+    ----------
+    Baltagi, B. H., Song, S. H. and Koh, W. (2003). Testing panel data regression models
+    with spatial error correlation. *Journal of Econometrics* 117(1): 123-150.
+
+    Millo, G. and Piras, G. (2012). splm: Spatial panel data models in R. *Journal of
+    Statistical Software* 47(1): 1-38.
+    """
+    u = np.asarray(residuals, dtype=np.float64)
+    if u.ndim != 2 or w_matrix.shape != (u.shape[1], u.shape[1]):
+        raise PanelStructureError("residuals must be (T, N) and W (N, N).")
+    t, n = u.shape
+    if t < 2:
+        raise PanelStructureError("The BSK tests need at least two periods.")
+    uu = float((u**2).sum())
+    sums = u.sum(axis=0)
+    lm1 = np.sqrt(n * t / (2.0 * (t - 1))) * (float(sums @ sums) / uu - 1.0)
+    w = sparse.csr_matrix(w_matrix)
+    b = float(w.multiply(w.T).sum() + w.multiply(w).sum())  # tr(W^2) + tr(W'W)
+    quad = float((u * spatial_lag(w, u)).sum())  # u'(I (x) W)u = u'(I (x) (W+W')/2)u
+    lm2 = np.sqrt(n * n * t / b) * quad / uu
+    lmj = lm1**2 + lm2**2
+    lmh = (lm1 + lm2) / np.sqrt(2.0)
+    return BSKTests(
+        lm1=float(lm1),
+        lm1_pvalue=float(stats.norm.sf(lm1)),
+        lm2=float(lm2),
+        lm2_pvalue=float(2.0 * stats.norm.sf(abs(lm2))),
+        lmj=float(lmj),
+        lmj_pvalue=float(stats.chi2.sf(lmj, 2)),
+        lmh=float(lmh),
+        lmh_pvalue=float(stats.norm.sf(lmh)),
+    )
