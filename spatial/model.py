@@ -64,6 +64,7 @@ __all__ = [
 BiasCorrection = Literal["none", "lee_yu", "transformation"]
 ModelEffects = Literal["individual", "time", "twoways", "none", "random"]
 ErrorStructure = Literal["baltagi", "kkp"]
+Dynamic = Literal["time", "spacetime", "both"]
 CovType = Literal["analytic", "hessian", "qml", "cluster"]
 LogdetMethod = Literal["auto", "eigen", "lu", "chebyshev", "mc"]
 
@@ -99,8 +100,10 @@ class _SpatialPanelModel:
         effects: ModelEffects | None = None,
         durbin: Sequence[str] | None = None,
         error_structure: ErrorStructure | None = None,
+        dynamic: Dynamic | None = None,
     ) -> None:
         panel = spatial_panel(data, y, x, w, region=region, year=year)
+        self.dynamic = self._dynamic(dynamic, effects)
         self.random = effects == "random"
         self.error_structure = self._error_structure(error_structure)
         if self.random:
@@ -126,6 +129,23 @@ class _SpatialPanelModel:
             least_squares(d.z, d.y, d.names)
 
     # ------------------------------------------------------------ construction
+    def _dynamic(self, dynamic: Dynamic | None, effects: ModelEffects | None) -> Dynamic | None:
+        """The lagged terms of a dynamic model: ``y_lag`` ("time"), ``W_y_lag``
+        ("spacetime") or both; lag models with region or two-way fixed effects only."""
+        if dynamic is None:
+            return None
+        check_option("dynamic", dynamic, ("time", "spacetime", "both"))
+        if self.kind != "lag" or self.model_name == "SAC":
+            raise SpecificationError(
+                f"dynamic=... is available for SpatialDurbinPanel and SpatialLagPanel, not "
+                f"{self.model_name}."
+            )
+        if effects not in (None, "individual", "twoways"):
+            raise SpecificationError(
+                f"A dynamic model needs region or two-way fixed effects; got effects={effects!r}."
+            )
+        return dynamic
+
     def _error_structure(self, structure: ErrorStructure | None) -> ErrorStructure | None:
         """The random-effects error structure: only for ``SpatialErrorPanel`` with random
         effects (default Baltagi et al. 2003)."""
@@ -213,7 +233,7 @@ class _SpatialPanelModel:
     def fit(
         self,
         *,
-        bias_correction: BiasCorrection = "lee_yu",
+        bias_correction: BiasCorrection | None = None,
         logdet: LogdetMethod = "auto",
         cov_type: CovType | None = None,
         n_probes: int = 50,
@@ -223,13 +243,16 @@ class _SpatialPanelModel:
 
         Parameters
         ----------
-        bias_correction : {"lee_yu", "none", "transformation"}
+        bias_correction : {"lee_yu", "none", "transformation"}, optional
             ``"none"``: the direct approach (Stata xsmle's default output);
-            ``"lee_yu"`` (default): the direct approach with the Lee-Yu (2010)
-            correction (``sigma2 * T/(T-1)`` for region effects,
+            ``"lee_yu"`` (the default of static models): the direct approach with
+            the Lee-Yu (2010) correction (``sigma2 * T/(T-1)`` for region effects,
             ``sigma2 * N/(N-1)`` for time effects, the analytic correction of all
-            parameters for two-way effects); ``"transformation"``: the Lee-Yu
-            orthonormal transformation approach. No effect without fixed effects.
+            parameters for two-way effects), with the covariance of the
+            transformation approach; ``"transformation"``: the Lee-Yu orthonormal
+            transformation approach, and for dynamic models (their default) the
+            bias correction of Yu, de Jong and Lee (2008). No effect without fixed
+            effects or with random effects.
         logdet : {"auto", "eigen", "lu", "chebyshev", "mc"}
             Log-determinant kernel (see :func:`spatial.logdet.make_logdet`).
         cov_type : {"analytic", "hessian", "qml", "cluster"}, optional
@@ -241,6 +264,9 @@ class _SpatialPanelModel:
         n_probes, seed : int
             Hutchinson probes and their seed for the stochastic kernels (large N).
         """
+        if self.dynamic is not None:
+            return self._fit_dynamic(bias_correction, logdet, cov_type, n_probes, seed)
+        bias_correction = "lee_yu" if bias_correction is None else bias_correction
         check_option("bias_correction", bias_correction, ("none", "lee_yu", "transformation"))
         allowed: dict[str, tuple[CovType, ...]] = {
             "ols": ("analytic", "cluster"),
@@ -470,6 +496,49 @@ class _SpatialPanelModel:
             _impact_inputs=self._impact_inputs(params, ld, lag=True),
         )
 
+    def _fit_dynamic(
+        self,
+        bias_correction: BiasCorrection | None,
+        logdet: LogdetMethod,
+        cov_type: CovType | None,
+        n_probes: int,
+        seed: int | None,
+    ) -> SpatialPanelResults:
+        """Dynamic spatial Durbin panel by QML (:func:`spatial.dynamic.fit_dynamic`)."""
+        from .dynamic import fit_dynamic
+
+        correction = "transformation" if bias_correction is None else bias_correction
+        check_option("bias_correction", correction, ("transformation", "none"))
+        chosen = "analytic" if cov_type is None else cov_type
+        check_option("cov_type", chosen, ("analytic", "qml"))
+        panel = self.panel
+        assert self.dynamic is not None
+        fit = fit_dynamic(
+            panel.y, panel.x, panel.w, x_names=panel.x_names,
+            durbin_cols=[panel.x_names.index(v) for v in self.durbin], dynamic=self.dynamic,
+            effects=self.effects,  # type: ignore[arg-type]
+            bias_correction=correction,  # type: ignore[arg-type]
+            logdet=logdet, cov_type=chosen,  # type: ignore[arg-type]
+            n_probes=n_probes, seed=seed,
+        )  # fmt: skip
+        options = self._options(correction, chosen, bool(fit.options.get("converged", True)))
+        options.update({k: v for k, v in fit.options.items() if k not in options})
+        options["dynamic"] = self.dynamic
+        return SpatialPanelResults(
+            model=self.model_name,
+            params=fit.params,
+            cov=fit.cov,
+            sigma2=fit.sigma2,
+            sigma2_se=fit.sigma2_se,
+            loglik=fit.loglik,
+            nobs=fit.nobs,
+            n_regions=panel.n,
+            n_years=panel.t,
+            r2=float("nan"),
+            options=options,
+            dynamic_fit=(fit, panel.w),
+        )
+
     def _fit_random(self, ld: LogDeterminant, cov_type: CovType) -> SpatialPanelResults:
         """Individual random effects by ML (:mod:`spatial.random_effects`)."""
         from .random_effects import fit_random_error, fit_random_lag
@@ -612,11 +681,22 @@ class SpatialDurbinPanel(_SpatialPanelModel):
         Weights whose ids are the regions (matched by label).
     region, year : hashable, optional
         Key names (omit both for a (region, year) MultiIndex); keyword-only.
-    effects : {"individual", "time", "twoways", "none"}, optional
+    effects : {"individual", "time", "twoways", "none", "random"}, optional
         Fixed effects; default ``"twoways"``, or ``"none"`` (with an intercept)
-        for a cross-section.
+        for a cross-section; ``"random"``: individual random effects by ML
+        (:mod:`spatial.random_effects`; params ``const``, the coefficients, ``rho``
+        or ``lambda`` and ``phi`` = sigma_mu^2 / sigma^2; SAR, SDM and SEM).
     durbin : sequence of str, optional
         Regressors to lag (default all).
+    error_structure : {"baltagi", "kkp"}, optional
+        SEM with random effects: the spatial process acts on the remainder error
+        (Baltagi et al. 2003, default) or on the whole error (Kapoor, Kelejian and
+        Prucha 2007).
+    dynamic : {"time", "spacetime", "both"}, optional
+        SDM and SAR with fixed effects: add ``y_lag`` (:math:`y_{t-1}`), ``W_y_lag``
+        (:math:`Wy_{t-1}`) or both, estimated by QML with the Yu, de Jong and Lee
+        (2008) correction (:mod:`spatial.dynamic`); ``impacts(horizon="short" |
+        "long")``.
 
     Notes
     -----

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ._core.distributions import normal_quantile, normal_two_sided
+from ._core.options import check_option
 from ._core.summary import Summary
 from .diagnostics import TestResult, lr_test, wald_test
 from .exceptions import SpecificationError
@@ -74,6 +75,7 @@ class SpatialPanelResults:
     decomposition: tuple[pd.DataFrame, pd.Series, pd.Series] | None = field(
         default=None, repr=False
     )
+    dynamic_fit: tuple[Any, SpatialWeights] | None = field(default=None, repr=False)
     _impact_inputs: _ImpactInputs | None = field(default=None, repr=False)
 
     # ----------------------------------------------------------- decomposition
@@ -165,6 +167,7 @@ class SpatialPanelResults:
         estimate: Literal["plugin", "mean"] = "plugin",
         level: float = 0.95,
         by_unit: bool = False,
+        horizon: Literal["short", "long"] = "short",
     ) -> ImpactsResults:
         """Direct, indirect and total effects (LeSage and Pace 2009).
 
@@ -175,8 +178,17 @@ class SpatialPanelResults:
         (or the draws' mean with ``estimate="mean"``) with the draws' standard
         deviation. With ``by_unit=True`` the result also carries the effects on
         each region (``.by_unit``, delta-method inference; W of at most
-        ``DENSE_EIGEN_LIMIT`` regions).
+        ``DENSE_EIGEN_LIMIT`` regions). Dynamic models report short-run effects
+        (``horizon="short"``) or long-run effects (``"long"``) (Debarsy, Ertur and
+        LeSage 2012; :func:`spatial.dynamic.dynamic_effects`).
         """
+        check_option("horizon", horizon, ("short", "long"))
+        if self.dynamic_fit is not None:
+            return self._dynamic_impacts(method, n_draws, seed, level, horizon)
+        if horizon == "long":
+            raise SpecificationError(
+                "Long-run effects need a dynamic model (dynamic='time', 'spacetime' or 'both')."
+            )
         inputs = self._impact_inputs
         if inputs is None:
             raise SpecificationError(
@@ -211,6 +223,21 @@ class SpatialPanelResults:
             inputs.regions, level=level,
         )  # fmt: skip
         return replace(summary, by_unit=table)
+
+    def _dynamic_impacts(
+        self, method: Literal["delta", "simulation"], n_draws: int, seed: int | None,
+        level: float, horizon: str,
+    ) -> ImpactsResults:  # fmt: skip
+        """Short- or long-run effects of a dynamic model as an :class:`ImpactsResults`."""
+        from .dynamic import dynamic_effects
+
+        assert self.dynamic_fit is not None
+        fit, w = self.dynamic_fit
+        found = dynamic_effects(fit, w, method=method, n_draws=n_draws, seed=seed)
+        return ImpactsResults(
+            found.estimates[horizon], found.std_errors[horizon], method, level,
+            found.n_draws, found.n_discarded, seed,
+        )  # fmt: skip
 
     # ------------------------------------------------------------------- tests
     def lr_test(self, restricted: SpatialPanelResults) -> TestResult:
