@@ -315,16 +315,18 @@ def _concentrated(
     phi: float,
     data: dict[str, np.ndarray],
     names: tuple[str, ...],
-    logdet: LogDet,
+    logdet_value: float,
     kernel: _Baltagi | None,
 ) -> float:
     """:math:`-\\frac{NT}2(\\ln 2\\pi + 1 + \\ln\\hat\\sigma^2) - \\frac12\\ln|\\Sigma|
-    + T\\ln|I - \\rho W|` with :math:`\\hat\\sigma^2 = e'\\Sigma^{-1}e/NT`."""
+    + T\\ln|I - \\rho W|` with :math:`\\hat\\sigma^2 = e'\\Sigma^{-1}e/NT`
+    (``logdet_value`` is :math:`\\ln|I - \\rho W|` at ``spatial``)."""
     t, n = data["y"].shape
     _, sse, _, ln_sigma = _gls(model, spatial, phi, data, names, kernel)
     nobs = n * t
-    ld = float(np.asarray(logdet(np.array([spatial])))[0])
-    return -0.5 * nobs * (_LOG_2PI + 1.0 + np.log(sse / nobs)) - 0.5 * ln_sigma + t * ld
+    return (
+        -0.5 * nobs * (_LOG_2PI + 1.0 + np.log(sse / nobs)) - 0.5 * ln_sigma + t * logdet_value
+    )
 
 
 def random_effects_loglik(
@@ -437,6 +439,12 @@ def random_effects_loglik(
     )
 
 
+#: Grid points of the searches over the spatial parameter (outer) and ln(1 + T phi) (inner),
+#: each refined by Brent's method.
+GRID_SPATIAL = 24
+GRID_PHI = 16
+
+
 def _fit(
     model: Model,
     y: np.ndarray,
@@ -453,33 +461,37 @@ def _fit(
     kernel = _Baltagi(w_matrix, t) if model == "baltagi" else None
     count = [0]
 
-    def conc(spatial: float, phi: float) -> float:
+    def conc(spatial: float, phi: float, logdet_value: float) -> float:
         count[0] += 1
         try:
-            return _concentrated(model, spatial, phi, data, names, logdet, kernel)
+            return _concentrated(model, spatial, phi, data, names, logdet_value, kernel)
         except (CollinearityError, EstimationError, np.linalg.LinAlgError):
             return -np.inf  # e.g. the filtered intercept vanishing as lambda -> 1
 
-    def inner(s: float) -> tuple[float, float, bool]:
-        phi = float(np.expm1(s) / t)
+    def inner(spatial: float) -> tuple[float, float, bool]:
+        """The best s = ln(1 + T phi) for this spatial parameter (its log-det computed once)."""
+        logdet_value = float(np.asarray(logdet(np.array([spatial])))[0])
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", BoundaryWarning)
+            warnings.simplefilter("ignore", BoundaryWarning)  # phi = 0 is admissible
             best = maximize_scalar(
-                lambda r: np.array([conc(float(v), phi) for v in np.atleast_1d(r)]),
-                bounds,
-                grid=32,
-                name=spatial_name,
+                lambda s: np.array(
+                    [conc(spatial, float(np.expm1(v) / t), logdet_value) for v in np.atleast_1d(s)]
+                ),
+                S_BOUNDS,
+                grid=GRID_PHI,
+                name="ln(1 + T phi)",
             )
         return best.argmax, best.value, best.converged
 
     outer = maximize_scalar(
-        lambda s: np.array([inner(float(v))[1] for v in np.atleast_1d(s)]),
-        S_BOUNDS,
-        grid=26,
-        name="ln(1 + T phi)",
+        lambda r: np.array([inner(float(v))[1] for v in np.atleast_1d(r)]),
+        bounds,
+        grid=GRID_SPATIAL,
+        name=spatial_name,
     )
-    spatial, _, inner_ok = inner(outer.argmax)
-    phi = float(np.expm1(outer.argmax) / t)
+    spatial = outer.argmax
+    s_best, _, inner_ok = inner(spatial)
+    phi = float(np.expm1(s_best) / t)
     beta, sse, zz, _ = _gls(model, spatial, phi, data, names, kernel)
     sigma2 = sse / (n * t)
     params = np.concatenate([beta, [spatial, phi, sigma2]])
@@ -554,8 +566,9 @@ def fit_random_lag(
     .. math:: \\ln L_c = -\\frac{NT}2(\\ln 2\\pi + 1 + \\ln\\hat\\sigma^2)
         - \\frac N2\\ln(1 + T\\phi) + T\\ln|I - \\rho W|,
 
-    maximised over :math:`\\rho` for each :math:`s = \\ln(1 + T\\phi)` and over
-    :math:`s \\in [0, 20]` outside (nested grid + Brent searches). The covariance
+    maximised over :math:`s = \\ln(1 + T\\phi) \\in [0, 20]` for each :math:`\\rho` and
+    over :math:`\\rho` outside (nested grid + Brent searches; the log-determinant is
+    computed once per :math:`\\rho`). The covariance
     inverts the numerical Hessian of the full log-likelihood (Elhorst 2003;
     Millo and Piras 2012).
 
