@@ -14,10 +14,11 @@ vectors have the time index slow (element ``t N + i``), so that period blocks ar
 - \\theta \\bar a_i` whitens the individual error component (Elhorst 2003).
 
 Estimation profiles the likelihood: for given ``(spatial parameter, phi)`` the
-coefficients and ``sigma2`` are GLS on the transformed data; the spatial parameter
-is maximised by :func:`spatial.estimate.maximize_scalar` (grid + Brent) for each
-``phi``, and ``s = ln(1 + T phi)`` by the same search on ``[0, 20]`` around it
-(nested one-dimensional searches, not the alternating scheme of Elhorst 2003).
+coefficients and ``sigma2`` are GLS on the transformed data; ``s = ln(1 + T phi)``
+is maximised by :func:`spatial.estimate.maximize_scalar` (grid + Brent) on
+``[0, 20]`` for each value of the spatial parameter, and the spatial parameter by
+the same search around it (nested one-dimensional searches, not the alternating
+scheme of Elhorst 2003).
 The covariance is the inverse of the numerical Hessian of the full
 log-likelihood in ``(beta, spatial, phi, sigma2)``.
 
