@@ -276,6 +276,15 @@ def _prepare(
     data = {"y": y, "z": z, "wy": spatial_lag(w_matrix, y)}
     if model == "kkp":
         data["wz"] = spatial_lag(w_matrix, z)
+    if model in ("lag", "kkp"):
+        # cross-products of [Z, (WZ,) y, Wy] and of their region means: the GLS moments
+        # of any (spatial parameter, phi) are combinations of these (see _moment_gls)
+        blocks = [z, data["wz"]] if model == "kkp" else [z]
+        v = np.concatenate([*blocks, y[:, :, None], data["wy"][:, :, None]], axis=2)
+        means = v.mean(axis=0)
+        within = (v - means).reshape(-1, v.shape[2])
+        data["cross_within"] = within.T @ within
+        data["cross_between"] = y.shape[0] * means.T @ means
     if model == "baltagi":
         zy = np.concatenate([z, y[:, :, None]], axis=2)
         zy_within = zy - zy.mean(axis=0, keepdims=True)
@@ -304,10 +313,38 @@ def _gls(
         except np.linalg.LinAlgError as err:
             raise EstimationError("Z' Sigma^{-1} Z is singular.") from err
         return beta, float(yy - zy @ beta), zz, ln_m
-    target, design = _whitened(model, spatial, phi, data)
-    beta = least_squares(design, target, names)
-    resid = target - design @ beta
-    return beta, float(resid @ resid), design.T @ design, n * float(np.log1p(t * phi))
+    zz, zy, yy = _moment_gls(model, spatial, phi, data)
+    try:
+        beta = np.linalg.solve(zz, zy)
+    except np.linalg.LinAlgError:
+        target, design = _whitened(model, spatial, phi, data)
+        beta = least_squares(design, target, names)  # names the collinear columns
+    return beta, float(yy - zy @ beta), zz, n * float(np.log1p(t * phi))
+
+
+def _moment_gls(
+    model: str, spatial: float, phi: float, data: dict[str, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """``Z*'Z*``, ``Z*'a*`` and ``a*'a*`` of the quasi-demeaned GLS regression.
+
+    With :math:`v^* = (v - \\bar v_i) + (1 - \\theta)\\bar v_i`, :math:`\\sum v^*{v^*}' =
+    \\sum (v - \\bar v_i)(v - \\bar v_i)' + (1 - \\theta)^2 T \\sum_i \\bar v_i \\bar v_i'`
+    (within plus shrunk between, which keeps the precision of the data), and the regression of
+    :math:`a = y - s\\,Wy` on :math:`Z` (lag) or :math:`Z - s\\,WZ` (KKP) takes its
+    moments from those of :math:`[Z, (WZ,) y, Wy]`: no pass over the NT rows.
+    """
+    t = data["y"].shape[0]
+    theta = _theta(t, phi)
+    q = data["cross_within"] + (1.0 - theta) ** 2 * data["cross_between"]
+    k = data["z"].shape[2]
+    iy, iwy = q.shape[0] - 2, q.shape[0] - 1
+    yy = q[iy, iy] - 2.0 * spatial * q[iy, iwy] + spatial * spatial * q[iwy, iwy]
+    if model == "lag":
+        return q[:k, :k], q[:k, iy] - spatial * q[:k, iwy], float(yy)
+    z, wz = slice(0, k), slice(k, 2 * k)
+    zz = q[z, z] - spatial * (q[z, wz] + q[wz, z]) + spatial * spatial * q[wz, wz]
+    za = (q[z, iy] - spatial * (q[z, iwy] + q[wz, iy]) + spatial * spatial * q[wz, iwy])
+    return zz, za, float(yy)
 
 
 def _concentrated(
