@@ -343,7 +343,7 @@ def _moment_gls(
         return q[:k, :k], q[:k, iy] - spatial * q[:k, iwy], float(yy)
     z, wz = slice(0, k), slice(k, 2 * k)
     zz = q[z, z] - spatial * (q[z, wz] + q[wz, z]) + spatial * spatial * q[wz, wz]
-    za = (q[z, iy] - spatial * (q[z, iwy] + q[wz, iy]) + spatial * spatial * q[wz, iwy])
+    za = q[z, iy] - spatial * (q[z, iwy] + q[wz, iy]) + spatial * spatial * q[wz, iwy]
     return zz, za, float(yy)
 
 
@@ -362,9 +362,7 @@ def _concentrated(
     t, n = data["y"].shape
     _, sse, _, ln_sigma = _gls(model, spatial, phi, data, names, kernel)
     nobs = n * t
-    return (
-        -0.5 * nobs * (_LOG_2PI + 1.0 + np.log(sse / nobs)) - 0.5 * ln_sigma + t * logdet_value
-    )
+    return -0.5 * nobs * (_LOG_2PI + 1.0 + np.log(sse / nobs)) - 0.5 * ln_sigma + t * logdet_value
 
 
 def random_effects_loglik(
