@@ -131,8 +131,10 @@ def test_package_faces_load_no_heavy_modules(package, absent):
 
 def test_lazy_names_of_the_spatial_face_resolve():
     import spatial
+    import spatial.viz
 
-    for name in spatial.__all__:
-        assert getattr(spatial, name) is not None
-    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
-        spatial.nothing  # noqa: B018
+    for module in (spatial, spatial.viz):
+        for name in module.__all__:
+            assert getattr(module, name) is not None
+        with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+            module.nothing  # noqa: B018

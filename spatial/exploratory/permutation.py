@@ -62,8 +62,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from scipy.special import ndtr
 
+from .._core.distributions import normal_two_sided
 from ..exceptions import InvalidOptionError, MissingValueError, PanelStructureError, WeightsError
 
 __all__ = [
@@ -460,7 +460,7 @@ def local_moran_arrays(
     VI -= (-wi / n1) ** 2
     with np.errstate(divide="ignore", invalid="ignore"):
         z_rand = (Is - EI) / np.sqrt(VI)
-    p_rand = ndtr(-np.abs(z_rand))
+    p_rand = 0.5 * normal_two_sided(z_rand)  # one-sided: 1 - Phi(|z|)
 
     if permutations == 0:
         nan = np.full((t_count, n), np.nan)
@@ -473,7 +473,7 @@ def local_moran_arrays(
         p_sim = np.where(larger >= 0, (larger + 1.0) / (permutations + 1.0), np.nan)
         with np.errstate(divide="ignore", invalid="ignore"):
             z_sim = (Is - EI_sim) / seI_sim
-        p_z_sim = ndtr(-np.abs(z_sim))
+        p_z_sim = 0.5 * normal_two_sided(z_sim)
 
     return LocalMoranArrays(
         Is=Is,
@@ -648,12 +648,12 @@ def global_autocorrelation_arrays(
         EI=ei,
         VI_norm=np.full(t, vi),
         z_I=z_i,
-        p_norm_I=2.0 * ndtr(-np.abs(z_i)),
+        p_norm_I=normal_two_sided(z_i),
         p_sim_I=p_sim_i,
         C=geary,
         VC_norm=np.full(t, vc),
         z_C=z_c,
-        p_norm_C=ndtr(-np.abs(z_c)),
+        p_norm_C=0.5 * normal_two_sided(z_c),
         p_sim_C=p_sim_c,
         permutations=permutations,
     )

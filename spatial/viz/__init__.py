@@ -4,10 +4,36 @@
 - :mod:`spatial.viz.charts`: group trends, Moran's I by year, the Moran scatter plot.
 - :mod:`spatial.viz.figure`: the figure conventions (style, labels in English and
   Chinese, saving); :mod:`spatial.viz.fonts`: fonts with Chinese glyphs.
+
+The names below load their module on first use, so that ``spatial.viz.figure`` (used
+by the figures of :mod:`coupling`) does not import the maps and the ESDA they draw.
 """
 
-from .charts import group_trend, moran_plot, moran_scatter
-from .fonts import find_cjk_font
-from .maps import choropleth, lisa_map
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .charts import group_trend, moran_plot, moran_scatter
+    from .fonts import find_cjk_font
+    from .maps import choropleth, lisa_map
+
+_LAZY = {
+    "group_trend": "charts",
+    "moran_plot": "charts",
+    "moran_scatter": "charts",
+    "find_cjk_font": "fonts",
+    "choropleth": "maps",
+    "lisa_map": "maps",
+}
 
 __all__ = ["choropleth", "find_cjk_font", "group_trend", "lisa_map", "moran_plot", "moran_scatter"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
