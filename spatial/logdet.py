@@ -10,6 +10,7 @@ the impacts need.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -33,6 +34,7 @@ __all__ = [
     "logdet_lu",
     "logdet_mc",
     "make_logdet",
+    "memoized",
 ]
 
 Method = Literal["auto", "eigen", "lu", "chebyshev", "mc"]
@@ -447,3 +449,32 @@ def _prepare(
     return LogDeterminant(
         method, w, bounds, spectrum, n_probes, seed, order, series, cheb, interval
     )
+
+
+def memoized(logdet: Callable[[ArrayLike], np.ndarray]) -> Callable[[ArrayLike], np.ndarray]:
+    """``logdet`` with its values remembered by argument, for searches that return to the
+    same points (the SAC model's nested searches evaluate the same grid of lambda for
+    every rho); the values are those of ``logdet``, computed once each.
+
+    Examples
+    --------
+    >>> calls = []
+    >>> def slow(r):
+    ...     calls.append(len(np.atleast_1d(r)))
+    ...     return np.log1p(-np.square(np.atleast_1d(r)))
+    >>> fast = memoized(slow)
+    >>> _ = fast(np.array([0.1, 0.2])); _ = fast(np.array([0.2, 0.3]))
+    >>> calls  # the second call computes 0.3 only
+    [2, 1]
+    """
+    known: dict[float, float] = {}
+
+    def values(rho: ArrayLike) -> np.ndarray:
+        points = np.atleast_1d(np.asarray(rho, dtype=np.float64))
+        missing = [p for p in dict.fromkeys(points.tolist()) if p not in known]
+        if missing:
+            found = np.atleast_1d(np.asarray(logdet(np.array(missing)), dtype=np.float64))
+            known.update(zip(missing, found.tolist()))
+        return np.array([known[p] for p in points.tolist()]).reshape(np.shape(rho))
+
+    return values

@@ -44,7 +44,7 @@ from .likelihood import (
     lag_moments,
     least_squares,
 )
-from .logdet import LogDeterminant, make_logdet
+from .logdet import LogDeterminant, make_logdet, memoized
 from .ols import panel_ols
 from .panel import SpatialPanelData, spatial_panel
 from .results import SpatialPanelResults, _ImpactInputs
@@ -435,6 +435,7 @@ class _SpatialPanelModel:
         """
         d, panel = self.design, self.panel
         n, t = panel.n, panel.t
+        ld_values = memoized(ld)  # the same lambda grid is searched for every rho
 
         def inner(r: float) -> tuple[float, float]:
             """The best lambda for ``rho = r`` and the profile log-likelihood there."""
@@ -442,10 +443,12 @@ class _SpatialPanelModel:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", BoundaryWarning)  # judged at the optimum
                 best = maximize_scalar(
-                    lambda lam: concentrated_error_loglik(lam, y_r, wy_r, d.z, d.wz, ld, scaling),
+                    lambda lam: concentrated_error_loglik(
+                        lam, y_r, wy_r, d.z, d.wz, ld_values, scaling
+                    ),
                     ld.bounds, grid=24, name="lambda",
                 )  # fmt: skip
-            return best.argmax, best.value + float(scaling.logdet_term(ld, np.array([r]))[0])
+            return best.argmax, best.value + float(scaling.logdet_term(ld_values, np.array([r]))[0])
 
         outer = maximize_scalar(
             lambda rs: np.array([inner(float(r))[1] for r in np.atleast_1d(rs)]),
