@@ -47,6 +47,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy import sparse, stats
+from scipy.sparse.linalg import splu
 
 from spatial._core.options import check_option
 
@@ -77,8 +78,6 @@ __all__ = [
 Model = Literal["lag", "baltagi", "kkp"]
 MODELS: tuple[str, ...] = ("lag", "baltagi", "kkp")
 LogDet = Callable[[ArrayLike], np.ndarray]
-#: The Baltagi et al. (2003) error model forms dense N x N matrices up to this N.
-DENSE_LIMIT = 3_000
 #: Search interval of ``s = ln(1 + T phi)`` (phi up to about 5e8 / T).
 S_BOUNDS = (0.0, 20.0)
 _LOG_2PI = float(np.log(2.0 * np.pi))
@@ -218,28 +217,58 @@ def _check(y: np.ndarray, z: np.ndarray, w_matrix: sparse.spmatrix) -> None:
         raise PanelStructureError("Random effects need at least two periods.")
 
 
+#: Below this N the Baltagi et al. (2003) kernel factors :math:`I + T\\phi B'B` densely
+#: (Cholesky; faster than a sparse LU's overhead at provincial N); from it on, by sparse LU.
+BALTAGI_SPARSE_FROM = 150
+
+
 class _Baltagi:
-    """Dense blocks of :math:`\\Sigma^{-1}` for the Baltagi et al. (2003) error model."""
+    """:math:`V'(I + T\\phi B'B)^{-1}B'B\\,V` and :math:`\\ln|I + T\\phi B'B|` for the
+    Baltagi et al. (2003) error model.
+
+    :math:`M = I + T\\phi B'B` is symmetric positive definite. Small N: dense Cholesky,
+    :math:`\\ln|M| = 2\\sum_i \\ln l_{ii}`. From ``BALTAGI_SPARSE_FROM`` on: sparse LU
+    without pivoting in symmetric mode on the minimum-degree ordering of :math:`M + M'`,
+    :math:`\\ln|M| = \\sum_i \\ln u_{ii}`; :math:`B'B` keeps the sparsity of :math:`W'W`,
+    so no N x N dense matrix is formed (scipy's SuperLU; a sparse Cholesky library such as
+    CHOLMOD is not a pip-only dependency).
+    """
 
     def __init__(self, w_matrix: sparse.spmatrix, t: int) -> None:
         n = w_matrix.shape[0]
-        if n > DENSE_LIMIT:
-            raise EstimationError(
-                f"The Baltagi-Song-Koh random-effects error model forms dense N x N matrices; "
-                f"N = {n} exceeds {DENSE_LIMIT}. Use structure='kkp' or a smaller W."
-            )
-        self.w = np.asarray(sparse.csr_matrix(w_matrix).toarray())
+        self.dense = n < BALTAGI_SPARSE_FROM
+        w = sparse.csr_matrix(w_matrix, dtype=np.float64)
+        self.w = w.toarray() if self.dense else w
+        self.eye = np.eye(n) if self.dense else sparse.identity(n, format="csr")
         self.t = t
-        self.eye = np.eye(n)
 
-    def between(self, lam: float, phi: float) -> tuple[np.ndarray, float]:
-        """``G = (I + T phi B'B)^{-1} B'B`` and ``ln|I + T phi B'B|``."""
+    def between(self, lam: float, phi: float, vectors: np.ndarray) -> tuple[np.ndarray, float]:
+        """``V' (I + T phi B'B)^{-1} B'B V`` (symmetric) and ``ln|I + T phi B'B|``."""
         b = self.eye - lam * self.w
         btb = b.T @ b
-        m = self.eye + self.t * phi * btb
-        chol = np.linalg.cholesky(m)
-        g = np.linalg.solve(chol.T, np.linalg.solve(chol, btb))
-        return 0.5 * (g + g.T), 2.0 * float(np.log(np.diag(chol)).sum())
+        if self.dense:
+            chol = np.linalg.cholesky(self.eye + self.t * phi * btb)
+            solved = np.linalg.solve(chol.T, np.linalg.solve(chol, btb @ vectors))
+            ln_m = 2.0 * float(np.log(np.diag(chol)).sum())
+        else:
+            btb = sparse.csc_matrix(btb)
+            try:
+                lu = splu(
+                    sparse.csc_matrix(self.eye + self.t * phi * btb),
+                    permc_spec="MMD_AT_PLUS_A",
+                    diag_pivot_thresh=0.0,
+                    options={"SymmetricMode": True},
+                )
+            except RuntimeError as err:
+                raise EstimationError(f"I + T phi B'B is singular at lambda = {lam:.6g}.") from err
+            diag = lu.U.diagonal()
+            if np.any(diag <= 0):
+                raise EstimationError(
+                    f"I + T phi B'B is not positive definite at lambda = {lam:.6g}."
+                )
+            solved, ln_m = lu.solve(np.asarray(btb @ vectors)), float(np.log(diag).sum())
+        quad = vectors.T @ solved
+        return 0.5 * (quad + quad.T), ln_m
 
 
 def _whitened(
@@ -264,9 +293,9 @@ def _baltagi_moments(
     """``[Z y]' Sigma^{-1} [Z y]`` blocks of the Baltagi model and ``ln|M|``."""
     within = data["zy_within"] - lam * data["wzy_within"]  # (T, N, K+1)
     flat = within.reshape(-1, within.shape[2])
-    g, ln_m = kernel.between(lam, phi)
     means = data["zy_mean"]  # (N, K+1)
-    cross = flat.T @ flat + kernel.t * means.T @ g @ means
+    between, ln_m = kernel.between(lam, phi, means)
+    cross = flat.T @ flat + kernel.t * between
     return cross[:-1, :-1], cross[:-1, -1], float(cross[-1, -1]), ln_m
 
 
@@ -419,7 +448,7 @@ def random_effects_loglik(
         + T\\bar r' M^{-1}B'B\\,\\bar r\\Big],
 
     since :math:`-\\frac12\\ln|T\\phi I + (B'B)^{-1}| + (T - 1)\\ln|B| = -\\frac12\\ln|M|
-    + T\\ln|B|`. :math:`M` is formed densely (N up to ``DENSE_LIMIT``).
+    + T\\ln|B|`. :math:`M` is sparse (a sparse LU gives its log-determinant and solves).
 
     ``kkp`` (Kapoor, Kelejian and Prucha 2007): :math:`(I_T \\otimes B)u = \\iota_T
     \\otimes \\mu + \\nu`, :math:`\\Omega = \\sigma^2(\\phi J_T + I_T) \\otimes (B'B)^{-1}`:
@@ -454,11 +483,11 @@ def random_effects_loglik(
     ld = float(np.asarray(logdet(np.array([spatial])))[0])
     if model == "baltagi":
         kernel = _Baltagi(w_matrix, t)
-        g, ln_m = kernel.between(spatial, phi)
-        within = resid - resid.mean(axis=0, keepdims=True)
-        filtered = within - spatial * spatial_lag(w_matrix, within)
         mean = resid.mean(axis=0)
-        quad = float((filtered**2).sum() + t * mean @ g @ mean)
+        between, ln_m = kernel.between(spatial, phi, mean[:, None])
+        within = resid - mean
+        filtered = within - spatial * spatial_lag(w_matrix, within)
+        quad = float((filtered**2).sum() + t * between[0, 0])
         return (
             -0.5 * nobs * (_LOG_2PI + np.log(sigma2)) - 0.5 * ln_m + t * ld - quad / (2.0 * sigma2)
         )
@@ -651,13 +680,6 @@ def fit_random_error(
     -------
     RandomEffectsResult
         ``params = (beta..., lambda, phi, sigma2)``.
-
-    Raises
-    ------
-    EstimationError
-        ``baltagi`` with N above ``DENSE_LIMIT``: its likelihood needs
-        :math:`|I + T\\phi B'B|` and :math:`(I + T\\phi B'B)^{-1}B'B`, formed densely
-        (:math:`B'B` has no cheap spectrum unless W is symmetric).
 
     Notes
     -----

@@ -34,6 +34,7 @@ from spatial.random_effects import (
     random_effects_design,
     random_effects_loglik,
 )
+from spatial.weights.builders import knn
 from tests.shared_data import shared_path
 
 from .conftest import lattice_w
@@ -198,13 +199,25 @@ def test_monte_carlo_recovers_random_effects_sar() -> None:
     assert mean[5] == pytest.approx(1.0, abs=0.15)
 
 
-def test_baltagi_refuses_large_dense_problems(monkeypatch) -> None:
-    w = _small_w()
-    ld = make_logdet(w, "eigen")
-    monkeypatch.setattr(re_mod, "DENSE_LIMIT", 3)
-    y = np.random.default_rng(0).standard_normal((3, w.n))
-    with pytest.raises(EstimationError, match="dense"):
-        fit_random_error(y, y[:, :, None] ** 2, w.matrix, ld, ld.bounds)
+@pytest.mark.parametrize("sparse_from", [0, 10_000])
+def test_baltagi_kernel_equals_dense_algebra(monkeypatch, sparse_from) -> None:
+    """The sparse-LU and the Cholesky blocks of the Baltagi model equal plain dense algebra
+    on an asymmetric W (5 nearest neighbours, row-standardized), also for negative lambda."""
+    monkeypatch.setattr(re_mod, "BALTAGI_SPARSE_FROM", sparse_from)
+    rng = np.random.default_rng(3)
+    n, t = 80, 6
+    w = knn(rng.uniform(size=(n, 2)), list(range(n)), k=5, great_circle=False)
+    vectors = rng.standard_normal((n, 3))
+    kernel = re_mod._Baltagi(w.matrix, t)
+    assert kernel.dense == (sparse_from > n)
+    dense_w = w.matrix.toarray()
+    for lam, phi in ((0.45, 0.7), (-0.6, 3.0), (0.95, 0.0)):
+        b = np.eye(n) - lam * dense_w
+        m = np.eye(n) + t * phi * b.T @ b
+        expected = vectors.T @ np.linalg.solve(m, b.T @ b @ vectors)
+        quad, ln_m = kernel.between(lam, phi, vectors)
+        np.testing.assert_allclose(quad, expected, rtol=1e-10)
+        assert ln_m == pytest.approx(np.linalg.slogdet(m)[1], rel=1e-12, abs=1e-12)
 
 
 def test_hausman_test() -> None:
