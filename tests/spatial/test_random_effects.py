@@ -220,6 +220,30 @@ def test_baltagi_kernel_equals_dense_algebra(monkeypatch, sparse_from) -> None:
         assert ln_m == pytest.approx(np.linalg.slogdet(m)[1], rel=1e-12, abs=1e-12)
 
 
+def test_baltagi_joint_search_equals_nested_search(monkeypatch) -> None:
+    """From N = BALTAGI_SPARSE_FROM on, the Baltagi model is fitted by the grid + L-BFGS-B
+    joint search on the sparse kernel; below, by the nested searches on the dense one. On
+    the same panel (N = 160, asymmetric kNN W) both reach the same maximum."""
+    rng = np.random.default_rng(11)
+    n, t, lam, phi = 160, 6, 0.5, 0.8
+    w = knn(rng.uniform(size=(n, 2)), list(range(n)), k=5, great_circle=False)
+    x = rng.standard_normal((t, n, 2))
+    mu = np.sqrt(phi) * rng.standard_normal(n)
+    b_inv = np.linalg.inv(np.eye(n) - lam * w.matrix.toarray())
+    y = 1.0 + x @ np.array([0.8, -0.5]) + mu + rng.standard_normal((t, n)) @ b_inv.T
+    ld = make_logdet(w, "lu")
+    fits = {}
+    for sparse_from in (0, 10_000):
+        monkeypatch.setattr(re_mod, "BALTAGI_SPARSE_FROM", sparse_from)
+        fits[sparse_from] = fit_random_error(y, x, w.matrix, ld, ld.bounds)
+    joint, nested = fits[0], fits[10_000]
+    assert joint.evaluations < 200 < nested.evaluations
+    assert joint.converged and nested.converged
+    assert joint.loglik == pytest.approx(nested.loglik, rel=1e-10)
+    np.testing.assert_allclose(joint.params, nested.params, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(joint.std_errors, nested.std_errors, rtol=1e-5)
+
+
 def test_hausman_test() -> None:
     fe_cov = np.array([[0.5, 0.1], [0.1, 0.4]])
     re_cov = np.array([[0.2, 0.05], [0.05, 0.1]])
