@@ -61,7 +61,8 @@ from .exceptions import (
     EstimationError,
     PanelStructureError,
 )
-from .likelihood import least_squares
+from .likelihood import LogDet, least_squares
+from .logdet import memoized
 from .transform import spatial_lag
 
 __all__ = [
@@ -79,7 +80,6 @@ __all__ = [
 
 Model = Literal["lag", "baltagi", "kkp"]
 MODELS: tuple[str, ...] = ("lag", "baltagi", "kkp")
-LogDet = Callable[[ArrayLike], np.ndarray]
 #: Search interval of ``s = ln(1 + T phi)`` (phi up to about 5e8 / T).
 S_BOUNDS = (0.0, 20.0)
 _LOG_2PI = float(np.log(2.0 * np.pi))
@@ -205,6 +205,11 @@ def random_effects_design(
         blocks.insert(0, np.ones((*arr.shape[:2], 1)))
         out.insert(0, "(Intercept)")
     return np.concatenate(blocks, axis=2), tuple(out)
+
+
+def _logdet_at(logdet: LogDet, value: float) -> float:
+    """:math:`\\ln|I - sW|` at one value ``s`` of the spatial parameter."""
+    return float(np.asarray(logdet(np.array([value])))[0])
 
 
 def _check(y: np.ndarray, z: np.ndarray, w_matrix: sparse.spmatrix) -> None:
@@ -482,7 +487,7 @@ def random_effects_loglik(
     t, n = y.shape
     nobs = n * t
     resid = y - z @ beta
-    ld = float(np.asarray(logdet(np.array([spatial])))[0])
+    ld = _logdet_at(logdet, spatial)
     if model == "baltagi":
         kernel = _Baltagi(w_matrix, t)
         mean = resid.mean(axis=0)
@@ -572,6 +577,7 @@ def _fit(
     data = _prepare(model, y, z, w_matrix)
     kernel = _Baltagi(w_matrix, t) if model == "baltagi" else None
     count = [0]
+    search_logdet = memoized(logdet)  # the searches return to the same spatial values
 
     def conc(spatial: float, phi: float, logdet_value: float) -> float:
         count[0] += 1
@@ -582,7 +588,7 @@ def _fit(
 
     def inner(spatial: float) -> tuple[float, float, bool]:
         """The best s = ln(1 + T phi) for this spatial parameter (its log-det computed once)."""
-        logdet_value = float(np.asarray(logdet(np.array([spatial])))[0])
+        logdet_value = _logdet_at(search_logdet, spatial)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", BoundaryWarning)  # phi = 0 is admissible
             best = maximize_scalar(
@@ -597,9 +603,7 @@ def _fit(
 
     if kernel is not None and not kernel.dense:
         spatial, s_best, converged = _joint_search(
-            lambda r, v: conc(
-                r, float(np.expm1(v) / t), float(np.asarray(logdet(np.array([r])))[0])
-            ),
+            lambda r, v: conc(r, float(np.expm1(v) / t), _logdet_at(search_logdet, r)),
             bounds,
         )
     else:
