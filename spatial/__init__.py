@@ -31,9 +31,9 @@ unit, a year any period). ESDA and the figures are loaded when first used, so
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ._core.lazy import lazy_attributes
 from ._core.version import __version__
 from .diagnostics import TestResult, bsk_tests, hausman_test, lm_tests, lr_test, wald_test
 from .impacts import ImpactsResults
@@ -98,9 +98,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _LAZY)

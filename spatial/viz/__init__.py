@@ -11,8 +11,9 @@ by the figures of :mod:`coupling`) does not import the maps and the ESDA they dr
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._core.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from .charts import group_trend, moran_plot, moran_scatter
@@ -31,9 +32,4 @@ _LAZY = {
 __all__ = ["choropleth", "find_cjk_font", "group_trend", "lisa_map", "moran_plot", "moran_scatter"]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _LAZY)
