@@ -1,0 +1,1 @@
+"""What drives D: panel threshold, mediation and moderation, grey relational analysis."""
