@@ -233,8 +233,12 @@ class _Baltagi:
     """:math:`V'(I + T\\phi B'B)^{-1}B'B\\,V` and :math:`\\ln|I + T\\phi B'B|` for the
     Baltagi et al. (2003) error model.
 
-    :math:`M = I + T\\phi B'B` is symmetric positive definite. Small N: dense Cholesky,
-    :math:`\\ln|M| = 2\\sum_i \\ln l_{ii}`. From ``BALTAGI_SPARSE_FROM`` on: sparse LU
+    :math:`M = I + T\\phi B'B` is symmetric positive definite. Small N: the eigenvalues
+    :math:`\\mu_i` and vectors :math:`U` of :math:`B'B`, computed once for each
+    :math:`\\lambda` (the inner search over :math:`\\phi` keeps :math:`\\lambda` fixed),
+    give :math:`\\ln|M| = \\sum_i \\ln(1 + T\\phi\\mu_i)` and
+    :math:`M^{-1}B'B = U\\,\\mathrm{diag}(\\mu_i/(1 + T\\phi\\mu_i))\\,U'`. From
+    ``BALTAGI_SPARSE_FROM`` on: sparse LU
     without pivoting in symmetric mode on the minimum-degree ordering of :math:`M + M'`,
     :math:`\\ln|M| = \\sum_i \\ln u_{ii}`; :math:`B'B` keeps the sparsity of :math:`W'W`,
     so no N x N dense matrix is formed (scipy's SuperLU; a sparse Cholesky library such as
@@ -248,32 +252,39 @@ class _Baltagi:
         self.w = w.toarray() if self.dense else w
         self.eye = np.eye(n) if self.dense else sparse.identity(n, format="csr")
         self.t = t
+        self._spectrum: tuple[float, np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def _rotated(self, lam: float, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Eigenvalues of :math:`B'B` and :math:`U'V`, remembered for the last lambda."""
+        cached = self._spectrum
+        if cached is None or cached[0] != lam or cached[1] is not vectors:
+            b = self.eye - lam * self.w
+            mu, u = np.linalg.eigh(b.T @ b)
+            cached = (lam, vectors, np.clip(mu, 0.0, None), u.T @ vectors)
+            self._spectrum = cached
+        return cached[2], cached[3]
 
     def between(self, lam: float, phi: float, vectors: np.ndarray) -> tuple[np.ndarray, float]:
         """``V' (I + T phi B'B)^{-1} B'B V`` (symmetric) and ``ln|I + T phi B'B|``."""
-        b = self.eye - lam * self.w
-        btb = b.T @ b
         if self.dense:
-            chol = np.linalg.cholesky(self.eye + self.t * phi * btb)
-            solved = np.linalg.solve(chol.T, np.linalg.solve(chol, btb @ vectors))
-            ln_m = 2.0 * float(np.log(np.diag(chol)).sum())
-        else:
-            btb = sparse.csc_matrix(btb)
-            try:
-                lu = splu(
-                    sparse.csc_matrix(self.eye + self.t * phi * btb),
-                    permc_spec="MMD_AT_PLUS_A",
-                    diag_pivot_thresh=0.0,
-                    options={"SymmetricMode": True},
-                )
-            except RuntimeError as err:
-                raise EstimationError(f"I + T phi B'B is singular at lambda = {lam:.6g}.") from err
-            diag = lu.U.diagonal()
-            if np.any(diag <= 0):
-                raise EstimationError(
-                    f"I + T phi B'B is not positive definite at lambda = {lam:.6g}."
-                )
-            solved, ln_m = lu.solve(np.asarray(btb @ vectors)), float(np.log(diag).sum())
+            mu, rotated = self._rotated(lam, vectors)
+            quad = rotated.T @ (rotated * (mu / (1.0 + self.t * phi * mu))[:, None])
+            return 0.5 * (quad + quad.T), float(np.log1p(self.t * phi * mu).sum())
+        b = self.eye - lam * self.w
+        btb = sparse.csc_matrix(b.T @ b)
+        try:
+            lu = splu(
+                sparse.csc_matrix(self.eye + self.t * phi * btb),
+                permc_spec="MMD_AT_PLUS_A",
+                diag_pivot_thresh=0.0,
+                options={"SymmetricMode": True},
+            )
+        except RuntimeError as err:
+            raise EstimationError(f"I + T phi B'B is singular at lambda = {lam:.6g}.") from err
+        diag = lu.U.diagonal()
+        if np.any(diag <= 0):
+            raise EstimationError(f"I + T phi B'B is not positive definite at lambda = {lam:.6g}.")
+        solved, ln_m = lu.solve(np.asarray(btb @ vectors)), float(np.log(diag).sum())
         quad = vectors.T @ solved
         return 0.5 * (quad + quad.T), ln_m
 
@@ -298,11 +309,10 @@ def _baltagi_moments(
     lam: float, phi: float, data: dict[str, np.ndarray], kernel: _Baltagi
 ) -> tuple[np.ndarray, np.ndarray, float, float]:
     """``[Z y]' Sigma^{-1} [Z y]`` blocks of the Baltagi model and ``ln|M|``."""
-    within = data["zy_within"] - lam * data["wzy_within"]  # (T, N, K+1)
-    flat = within.reshape(-1, within.shape[2])
-    means = data["zy_mean"]  # (N, K+1)
-    between, ln_m = kernel.between(lam, phi, means)
-    cross = flat.T @ flat + kernel.t * between
+    # sum_t ||B (v_t - v_bar)||^2 blocks: quadratic in lambda, from three fixed products
+    c0, c1, c2 = data["within_cross"]
+    between, ln_m = kernel.between(lam, phi, data["zy_mean"])
+    cross = c0 - lam * c1 + lam * lam * c2 + kernel.t * between
     return cross[:-1, :-1], cross[:-1, -1], float(cross[-1, -1]), ln_m
 
 
@@ -324,8 +334,10 @@ def _prepare(
     if model == "baltagi":
         zy = np.concatenate([z, y[:, :, None]], axis=2)
         zy_within = zy - zy.mean(axis=0, keepdims=True)
-        data["zy_within"] = zy_within
-        data["wzy_within"] = spatial_lag(w_matrix, zy_within)
+        flat = zy_within.reshape(-1, zy.shape[2])
+        lagged = spatial_lag(w_matrix, zy_within).reshape(-1, zy.shape[2])
+        cross = flat.T @ lagged
+        data["within_cross"] = np.stack([flat.T @ flat, cross + cross.T, lagged.T @ lagged])
         data["zy_mean"] = zy.mean(axis=0)
     return data
 
