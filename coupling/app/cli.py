@@ -1,7 +1,8 @@
 """The ``liangye`` command line.
 
 * ``liangye demo`` — the main job on the embedded real data (see :mod:`coupling.app.demo`).
-* ``liangye score DATA --spec SPEC.toml`` — coupling coordination of a user's file.
+* ``liangye score DATA --spec SPEC.toml`` — coupling coordination of a user's file
+  (``--method topsis``: entropy-TOPSIS closeness on the same spec instead).
 * ``liangye sdm DATA --y Y --x X1 X2 --w queen`` — a spatial panel model with its effects,
   with China's provincial W built in (``queen``, ``rook``, ``knn:4``, ``distance``,
   ``economic:<column>``) or read from a file (GAL, GWT, CSV).
@@ -65,6 +66,18 @@ MODEL_OPTIONS = (
     "ratio",
 )
 FIT_OPTIONS = ("bootstrap", "seed", "level")
+#: Options of :func:`coupling.topsis.topsis` a spec file may set (``--method topsis``).
+TOPSIS_OPTIONS = (
+    "weighting",
+    "pooling",
+    "shift",
+    "constant",
+    "balance",
+    "normalization",
+    "distance",
+)
+#: What ``liangye score --method`` computes.
+SCORE_METHODS = ("coupling", "topsis")
 #: The built-in kinds of ``--w`` and ``weights --kind`` (China's 31 provinces).
 W_KINDS = ("queen", "rook", "knn:K", "distance", "economic:COLUMN")
 ISLANDS = ("hainan", "nearest", "error")
@@ -99,7 +112,8 @@ def read_spec(path: Path) -> tuple[Any, dict[str, Any], dict[str, Any], dict[str
     ``[subsystems.<name>]`` tables of ``indicator = "+"|"-"`` (quote Chinese names:
     ``"产值" = "+"``), an optional ``[options]`` table (any option of
     :class:`~coupling.CouplingCoordination`, plus ``bootstrap``, ``seed`` and ``level``
-    of its ``fit``) and optional top-level ``region`` / ``year`` column names.
+    of its ``fit``, and ``normalization`` / ``distance`` of :func:`coupling.topsis.topsis`)
+    and optional top-level ``region`` / ``year`` column names.
 
     Returns
     -------
@@ -120,12 +134,13 @@ def read_spec(path: Path) -> tuple[Any, dict[str, Any], dict[str, Any], dict[str
             f"malformed spec {path}: it needs [subsystems.<name>] tables of indicator = '+' or '-'"
         )
     options = dict(spec.get("options", {}))
-    unknown = sorted(set(options) - set(MODEL_OPTIONS) - set(FIT_OPTIONS))
+    known = list(dict.fromkeys([*MODEL_OPTIONS, *FIT_OPTIONS, *TOPSIS_OPTIONS]))
+    unknown = sorted(set(options) - set(known))
     if unknown:
-        hints = "".join(suggest(u, [*MODEL_OPTIONS, *FIT_OPTIONS]) for u in unknown)
+        hints = "".join(suggest(u, known) for u in unknown)
         raise CommandError(
             f"malformed spec {path}: unknown option(s) {unknown};{hints} allowed: "
-            f"{', '.join([*MODEL_OPTIONS, *FIT_OPTIONS])}"
+            f"{', '.join(known)}"
         )
     fit = {k: options.pop(k) for k in FIT_OPTIONS if k in options}
     keys = {k: str(spec[k]) for k in ("region", "year") if k in spec}
@@ -267,6 +282,14 @@ def run_score(args: argparse.Namespace) -> str:
         fit["seed"] = args.seed
     if args.balance is not None:
         options["balance"] = args.balance
+    if getattr(args, "method", "coupling") == "topsis":
+        return _run_topsis(args, system, options, fit, frame, source, region, year)
+    topsis_only = sorted(set(options) - set(MODEL_OPTIONS))
+    if topsis_only:
+        raise CommandError(
+            f"option(s) {topsis_only} of the spec belong to --method topsis; remove them or "
+            "pass --method topsis"
+        )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = CouplingCoordination(system, **options).fit(frame, region=region, year=year, **fit)
@@ -301,6 +324,93 @@ def run_score(args: argparse.Namespace) -> str:
     lines = [str(summary), *said]
     lines.append(f"\nWrote scores.csv, indicator_weights.csv, summary.txt, report.html to {out}.")
     return "\n".join(lines)
+
+
+def _run_topsis(
+    args: argparse.Namespace,
+    system: Any,
+    options: dict[str, Any],
+    fit: dict[str, Any],
+    frame: pd.DataFrame,
+    source: Any,
+    region: str,
+    year: str,
+) -> str:
+    """``liangye score --method topsis``: TOPSIS closeness of a user's panel."""
+    from ..topsis import topsis
+    from .report import Report
+
+    if fit.get("bootstrap"):
+        raise CommandError(
+            "--method topsis has no bootstrap; drop --bootstrap (or bootstrap in the spec)"
+        )
+    unused = sorted({*(set(options) - set(TOPSIS_OPTIONS)), *(set(fit) - {"bootstrap"})})
+    used = {k: v for k, v in options.items() if k in TOPSIS_OPTIONS}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = topsis(frame, system, region=region, year=year, **used)
+    said = [str(c.message) for c in caught if issubclass(c.category, UserWarning)]
+    if unused:
+        said.append(f"Options of the spec not used by TOPSIS (coupling only): {', '.join(unused)}.")
+    summary = result.summary()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    tables = {
+        "scores.csv": _with_kept_columns(result.to_frame(), frame, region, year, args.keep),
+        "indicator_weights.csv": result.indicator_weights.reset_index(),
+    }
+    _write_tables(out, tables, args.output_encoding)
+    report = Report("TOPSIS", language=args.lang)
+    report.header(
+        {
+            "input": f"{args.data} ({source.format}"
+            + (f", {source.encoding}" if source.encoding else "")
+            + ")",
+            "specification": str(args.spec),
+            "method": "TOPSIS (Hwang and Yoon 1981)",
+            "region, year": f"{region}, {year}",
+            "subsystems": "; ".join(
+                f"{s}: {', '.join(system.indicators_of(s))}" for s in system.subsystems
+            ),
+            "options": ", ".join(
+                f"{k}={result.options[k]}"
+                for k in ("weighting", "pooling", "normalization", "distance", "shift")
+            ),
+        }
+    )
+    for note in [*_source_notes(source), *said]:
+        report.text(note)
+    _topsis_report(report, result)
+    report.write(out, csv_encoding=args.output_encoding)
+    (out / "summary.txt").write_text(str(summary) + "\n", encoding="utf-8")
+    lines = [str(summary), *said]
+    lines.append(f"\nWrote scores.csv, indicator_weights.csv, summary.txt, report.html to {out}.")
+    return "\n".join(lines)
+
+
+def _topsis_report(report: Any, result: Any) -> None:
+    """Tables of the ``score --method topsis`` report."""
+    report.heading("Indicator weights")
+    report.table("Indicator weights (w: overall; w_subsystem: within the subsystem)",
+                 result.indicator_weights, "indicator_weights_table")  # fmt: skip
+    report.table("Ideal and anti-ideal points", result.ideal, "ideal_points")
+    scores = result.scores
+    year = scores.index.names[1]
+    report.heading("TOPSIS closeness")
+    report.text(
+        "closeness = D- / (D+ + D-), the distances to the anti-ideal and the ideal point; "
+        "rank 1 is the closest to the ideal within the year."
+    )
+    by_year = scores.groupby(level=1)["closeness"].agg(["mean", "std", "min", "max"])
+    report.table("Closeness by year", by_year, "closeness_by_year")
+    subs = result.subsystem_scores.pivot_table(
+        index=year, columns="subsystem", values="closeness", aggfunc="mean", sort=False
+    )
+    report.table("Mean closeness by subsystem and year", subs, "closeness_by_subsystem")
+    latest = scores.xs(scores.index.levels[1][-1], level=1).sort_values("rank")
+    report.table(f"Closeness and rank, {scores.index.levels[1][-1]}", latest, "closeness_latest")
+    report.table("Scores by region and year", result.to_frame().set_index(list(
+        scores.index.names)), "scores_table")  # fmt: skip
 
 
 def _with_kept_columns(
@@ -502,7 +612,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--lang", default="en", choices=["en", "zh"],
                       help="report language: English or Chinese (needs a CJK font)")  # fmt: skip
     demo.add_argument("--quiet", action="store_true", help="no progress display")
-    score = commands.add_parser("score", help="coupling coordination of a panel file")
+    score = commands.add_parser("score", help="coupling coordination (or TOPSIS) of a panel file")
     score.add_argument("data", help="CSV, TSV or Excel file with region, year and indicators")
     score.add_argument("--spec", required=True, help="TOML indicator system")
     score.add_argument("--region", help="region column (default from the spec, or 'region')")
@@ -513,6 +623,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="unbalanced panel: stop (default) or drop incomplete ones")  # fmt: skip
     score.add_argument("--keep", nargs="+", default=[],
                        help="input columns to carry into scores.csv (e.g. drivers)")  # fmt: skip
+    score.add_argument("--method", default="coupling", choices=list(SCORE_METHODS),
+                       help="coupling coordination (default) or topsis (closeness to the "
+                       "ideal, same spec and weights)")  # fmt: skip
     score.add_argument("--out", default="liangye-score", help="output folder")
     _input_options(score)
     sdm = commands.add_parser("sdm", help="spatial panel model of a panel file")

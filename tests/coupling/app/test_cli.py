@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -332,3 +333,61 @@ def test_balance_drop_says_what_it_dropped(tmp_path, capsys):
         out / "report.html"
     ).read_text(encoding="utf-8")
     assert "西藏" not in set(pd.read_csv(out / "scores.csv", encoding="utf-8-sig")["省份"])
+
+
+TOPSIS_SPEC = """
+region = "省份"
+year = "年份"
+
+[options]
+weighting = "equal"
+variant = "wang2021"
+
+[subsystems.manufacturing]
+"产值" = "+"
+
+[subsystems.services]
+"能耗" = "-"
+"""
+
+
+def test_score_method_topsis(tmp_path, capsys):
+    """A small hand-checkable file: one + and one - indicator, equal weights, min-max.
+
+    z(产值) = (x - 1)/3 and z(能耗) = (4 - x)/3 over the 6 rows; with one indicator each,
+    the subsystem closeness is z itself.
+    """
+    frame = pd.DataFrame({"省份": ["甲", "乙", "丙"] * 2, "年份": [2020] * 3 + [2021] * 3,
+                          "产值": [1.0, 2, 4, 2, 3, 4], "能耗": [4.0, 1, 2, 3, 2, 1]})  # fmt: skip
+    data = tmp_path / "panel.csv"
+    frame.to_csv(data, index=False)
+    spec = tmp_path / "spec.toml"
+    spec.write_text(TOPSIS_SPEC, encoding="utf-8")
+    out = tmp_path / "topsis"
+    args = ["score", str(data), "--spec", str(spec), "--method", "topsis", "--out", str(out)]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert "TOPSIS" in printed and "not used by TOPSIS (coupling only): variant" in printed
+    assert {"scores.csv", "indicator_weights.csv", "summary.txt", "report.html"} <= {
+        p.name for p in out.iterdir()
+    }
+    assert (out / "scores.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    scores = pd.read_csv(out / "scores.csv", encoding="utf-8-sig")
+    assert list(scores.columns[:6]) == ["省份", "年份", "closeness", "d_plus", "d_minus", "rank"]
+    keyed = scores.set_index(["省份", "年份"]).loc[list(zip(frame["省份"], frame["年份"]))]
+    np.testing.assert_allclose(keyed["closeness_manufacturing"],
+                               [0, 1 / 3, 1, 1 / 3, 2 / 3, 1], atol=1e-12)  # fmt: skip
+    np.testing.assert_allclose(keyed["closeness_services"],
+                               [0, 1, 2 / 3, 1 / 3, 2 / 3, 1], atol=1e-12)  # fmt: skip
+    assert scores.groupby("年份")["rank"].min().eq(1).all()
+    weights = pd.read_csv(out / "indicator_weights.csv", encoding="utf-8-sig")
+    assert weights["w"].tolist() == [0.5, 0.5]
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "TOPSIS closeness" in page and "Closeness and rank, 2021" in page
+    assert "Mean closeness by subsystem and year" in (out / "summary.txt").read_text("utf-8")
+    assert main([*args, "--bootstrap", "10"]) == 2
+    assert "--method topsis has no bootstrap" in capsys.readouterr().err
+    spec.write_text(TOPSIS_SPEC.replace('variant = "wang2021"', 'normalization = "vector"'),
+                    encoding="utf-8")  # fmt: skip
+    assert main([*args[:-4], "--out", str(out)]) == 2  # default method: coupling
+    assert "belong to --method topsis" in capsys.readouterr().err
