@@ -23,6 +23,8 @@ from spatial._core.errors import (
 )
 
 __all__ = [
+    "BootstrapFailureError",
+    "BootstrapFailureWarning",
     "ColumnNotFoundError",
     "ConstantIndicatorError",
     "CouplingError",
@@ -63,3 +65,11 @@ class DegenerateIndexError(CouplingError, ValueError):
 class InsufficientDataError(CouplingError, ValueError):
     """Too few years, regions or transitions for the requested analysis (a transition
     matrix needs two years, a trend test three)."""
+
+
+class BootstrapFailureError(CouplingError, ValueError):
+    """Too many bootstrap resamples had a singular design (see ``max_failed``)."""
+
+
+class BootstrapFailureWarning(UserWarning):
+    """Some bootstrap resamples had a singular design and were dropped (counted on the result)."""
