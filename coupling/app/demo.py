@@ -28,8 +28,10 @@ from spatial._core.version import __version__
 
 from ..data import IndicatorSystem
 from ..datasets import load_provincial_panel
+from ..drivers.grey import grey_relational
 from ..model import CouplingCoordination
 from ..results import CouplingResults
+from ..topsis import topsis
 from .report import Report
 
 __all__ = ["DEMO_SYSTEM", "DRIVERS", "complete_years", "run_demo"]
@@ -135,6 +137,26 @@ def _score(
     return results, years
 
 
+def _topsis_beside_d(
+    panel: pd.DataFrame, standard: CouplingResults, years: list[int], names: pd.Series
+) -> pd.DataFrame:
+    """Entropy-TOPSIS closeness and its rank beside D and its rank, in the last year."""
+    closeness = topsis(
+        panel[panel["year"].isin(years)], DEMO_SYSTEM, region="code", year="year"
+    ).scores.xs(years[-1], level="year")
+    d_last = standard.scores["D"].xs(years[-1], level="year")
+    table = pd.DataFrame(
+        {
+            "province": names.reindex(closeness.index),
+            "closeness": closeness["closeness"],
+            "rank (TOPSIS)": closeness["rank"],
+            "D": d_last,
+            "rank (D)": d_last.rank(ascending=False, method="min").astype(int),
+        }
+    )
+    return table.sort_values("rank (TOPSIS)")
+
+
 def _drivers(panel: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     data = panel.set_index(["code", "year"])
     frame = pd.DataFrame(
@@ -172,6 +194,8 @@ TEXT: dict[str, dict[str, str]] = {
         "tiers": "Tier counts by year (ten-tier scale)",
         "lags": "Lag types by year (E = U_manufacturing / U_services)",
         "scores": "Scores by province and year",
+        "topsis": "Entropy-TOPSIS closeness to the ideal (same indicators and weights) beside "
+        "D, {year}, ranked",
         "h2": "2. Spatial pattern of D",
         "map": "D by province, {first} and {last} (ten-tier scale; Taiwan, Hong Kong and Macao: "
         "no data)",
@@ -182,6 +206,8 @@ TEXT: dict[str, dict[str, str]] = {
         "lisa_map": "LISA clusters of D, {year} (p < 0.05)",
         "h3": "3. Spatial Durbin model of D",
         "drivers": "Drivers: {drivers}.",
+        "grey": "Grey relational degree of each driver to D (Deng, rho = 0.5; provinces of "
+        "each year as the sequence, mean-normalized), by year and over all years",
         "models": "Spatial panel models of D (two-way fixed effects, Lee-Yu corrected)",
         "tests": "LR and Wald tests of the SDM against SAR and SEM",
         "impacts": "Direct, indirect and total effects on D (delta-method standard errors)",
@@ -223,6 +249,7 @@ TEXT: dict[str, dict[str, str]] = {
         "tiers": "各年协调等级的省份数（十级划分）",
         "lags": "各年滞后类型（E = U制造业 / U服务业）",
         "scores": "各省份各年份的得分",
+        "topsis": "熵权 TOPSIS 贴近度（同一指标与权重）与 D 的对照及排名，{year} 年",
         "h2": "二、D 的空间格局",
         "map": "{first}年与{last}年各省份 D（十级划分；台湾、香港、澳门：无数据）",
         "trend": "四大区域 D 的均值",
@@ -232,6 +259,8 @@ TEXT: dict[str, dict[str, str]] = {
         "lisa_map": "{year}年 D 的 LISA 集聚图（p < 0.05）",
         "h3": "三、D 的空间杜宾模型",
         "drivers": "解释变量：{drivers}。",
+        "grey": "各解释变量与 D 的灰色关联度（邓氏，分辨系数 0.5；以各年份的省份为序列，均值化），"
+        "分年份及全部年份",
         "models": "D 的空间面板模型（双向固定效应，Lee-Yu 偏误修正）",
         "tests": "SDM 相对 SAR、SEM 的 LR 与 Wald 检验",
         "impacts": "对 D 的直接、间接与总效应（Delta 法标准误）",
@@ -461,6 +490,8 @@ def run_demo(
         scores = standard.to_frame().merge(names, left_on="code", right_index=True)
         scores["D_wang2021"] = results["wang2021"].scores["D"].to_numpy()
         report.table(text["scores"], scores.set_index(["code", "year"]), "scores")
+        closeness = _topsis_beside_d(panel, standard, years, names[name_column])
+        report.table(text["topsis"].format(year=years[-1]), closeness, "topsis")
 
         progress.begin(text["step2"])
         _figures_and_esda(standard.scores, years, report, seed, language)
@@ -473,6 +504,10 @@ def run_demo(
         report.text(text["drivers"].format(
             drivers="; ".join(f"{k} = {v}" for k, v in described.items())))  # fmt: skip
         model_line = _spatial_model(drivers, report, text)
+        grey = grey_relational(drivers, "D", list(DRIVERS), region="code", year="year")
+        degrees = grey.degrees["degree"].unstack("factor")[list(DRIVERS)]
+        degrees.loc["all"] = grey.overall["degree"]
+        report.table(text["grey"], degrees, "grey_relational")
         progress.done(text["step3"])
 
         progress.begin(text["step4"])

@@ -23,6 +23,8 @@ TABLES = {
     "tier_counts",
     "lag_types",
     "scores",
+    "topsis",
+    "grey_relational",
     "moran",
     "lisa",
     "model_comparison",
