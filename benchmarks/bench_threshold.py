@@ -13,6 +13,7 @@ Targets (issue 12): 31 x 20, double threshold with 300 draws each, under 5 s; 28
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -63,11 +64,9 @@ def main() -> None:
     for n, t in ((31, 20), (285, 15)):
         frame = simulated(n, t)
         model = PanelThreshold(frame, y="y", x=["x"], q="q", regime=["r"])
-        fit = median_time(
-            lambda m=model: m.fit(n_thresholds=2, bootstrap=(300, 300), seed=0), repeats=3
-        )
-        one = median_time(lambda m=model: m.fit(n_thresholds=1, bootstrap=0), repeats=5)
-        loop = median_time(lambda f=frame: loop_search(f), repeats=3)
+        fit = median_time(partial(model.fit, n_thresholds=2, bootstrap=(300, 300), seed=0), 3)
+        one = median_time(partial(model.fit, n_thresholds=1, bootstrap=0), 5)
+        loop = median_time(partial(loop_search, frame), 3)
         rows.append(
             {
                 "panel": f"{n} x {t}",

@@ -12,6 +12,9 @@ Where each stage lives (``coupling`` builds on ``spatial``, never the reverse):
 ``coupling.bootstrap``        region resampling of the weights, batched
 ``coupling.model``,           :class:`CouplingCoordination` and its results
 ``coupling.results``
+``coupling.topsis``           entropy-TOPSIS closeness to the ideal, overall and per subsystem
+``coupling.drivers``          what drives D: panel threshold (Hansen 1999), mediation and
+                              moderation (also spatial), grey relational analysis
 ``coupling.industry``         location quotients, co-agglomeration, yearbook sectors
 ``coupling.regional``         disparity (Dagum, Theil), dynamics (kernel densities, Markov
                               chains), convergence (sigma, beta, spatial), obstacle degrees
@@ -32,6 +35,18 @@ from .bootstrap import bootstrap_weights
 from .classify import FOUR_STAGE, TEN_TIER, Bands, classify, relative_development
 from .coordination import coordination_index, coupling_coordination, coupling_degree
 from .data import IndicatorSystem
+from .drivers import (
+    GreyRelationalResults,
+    MediationResults,
+    ModerationResults,
+    PanelThreshold,
+    SpatialMediationResults,
+    ThresholdResults,
+    grey_relational,
+    mediation,
+    moderation,
+    spatial_mediation,
+)
 from .index import composite_index
 from .industry.agglomeration import (
     coagglomeration_index,
@@ -50,6 +65,7 @@ from .regional.inequality import DagumResults, TheilResults, dagum_gini, theil
 from .regional.obstacle import ObstacleResults, obstacle_degree
 from .results import BootstrapResults, CouplingResults
 from .standardize import standardize
+from .topsis import TopsisResults, topsis
 from .weights import critic_weights, cv_weights, entropy_weights, equal_weights
 
 __all__ = [
@@ -63,12 +79,19 @@ __all__ = [
     "CouplingCoordination",
     "CouplingResults",
     "DagumResults",
+    "GreyRelationalResults",
     "IndicatorSystem",
     "KernelDensityResults",
     "MarkovResults",
+    "MediationResults",
+    "ModerationResults",
     "ObstacleResults",
+    "PanelThreshold",
     "SigmaConvergenceResults",
+    "SpatialMediationResults",
     "TheilResults",
+    "ThresholdResults",
+    "TopsisResults",
     "__version__",
     "beta_convergence",
     "bootstrap_weights",
@@ -83,13 +106,18 @@ __all__ = [
     "dagum_gini",
     "entropy_weights",
     "equal_weights",
+    "grey_relational",
     "kernel_density",
     "location_quotient",
     "markov_chain",
+    "mediation",
+    "moderation",
     "obstacle_degree",
     "plant_herfindahl",
     "relative_development",
     "sigma_convergence",
+    "spatial_mediation",
     "standardize",
     "theil",
+    "topsis",
 ]
