@@ -35,8 +35,6 @@ from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
-from pymcdm import normalizations
-from pymcdm.methods import TOPSIS
 
 FIGHTER = {
     "alternatives": ["A1", "A2", "A3", "A4"],
@@ -88,6 +86,9 @@ def entropy(x: np.ndarray, types: np.ndarray, shift: float) -> np.ndarray:
 
 
 def main() -> None:
+    from pymcdm import normalizations  # the reference, installed outside the project
+    from pymcdm.methods import TOPSIS
+
     warnings.simplefilter("ignore", UserWarning)  # pymcdm notes dominant alternatives
     f = {k: np.asarray(v, dtype=float) for k, v in FIGHTER.items() if k in ("matrix", "weights")}
     types = np.asarray(FIGHTER["types"])
