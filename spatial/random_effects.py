@@ -20,9 +20,11 @@ is maximised by :func:`spatial.estimate.maximize_scalar` (grid + Brent) on
 the same search around it (nested one-dimensional searches, not the alternating
 scheme of Elhorst 2003). The Baltagi model from ``BALTAGI_SPARSE_FROM`` units on,
 where each evaluation is a sparse LU, is maximised jointly in both (a grid, then
-L-BFGS-B; :func:`_joint_search`), with about a tenth of the evaluations.
-The covariance is the inverse of the numerical Hessian of the full
-log-likelihood in ``(beta, spatial, phi, sigma2)``.
+L-BFGS-B; :func:`_joint_search`), with about a tenth of the evaluations. Below that,
+the grid that brackets lambda takes, for each of its values, the maximum over a batched
+grid of 257 values of s refined by a parabola (:func:`_parabola_max`); the bracketed
+search uses the exact inner maximum. The covariance is the inverse of the numerical
+Hessian of the full log-likelihood in ``(beta, spatial, phi, sigma2)``.
 
 References
 ----------
@@ -264,12 +266,21 @@ class _Baltagi:
             self._spectrum = cached
         return cached[2], cached[3]
 
+    def between_many(
+        self, lam: float, phis: np.ndarray, vectors: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`between` for several ``phi`` at one ``lambda`` (dense kernel only):
+        shapes ``(P, K, K)`` and ``(P,)``."""
+        mu, rotated = self._rotated(lam, vectors)
+        scale = mu[None, :] / (1.0 + self.t * phis[:, None] * mu[None, :])
+        quad = np.einsum("nk,pn,nl->pkl", rotated, scale, rotated)
+        return quad, np.log1p(self.t * phis[:, None] * mu[None, :]).sum(axis=1)
+
     def between(self, lam: float, phi: float, vectors: np.ndarray) -> tuple[np.ndarray, float]:
         """``V' (I + T phi B'B)^{-1} B'B V`` (symmetric) and ``ln|I + T phi B'B|``."""
         if self.dense:
-            mu, rotated = self._rotated(lam, vectors)
-            quad = rotated.T @ (rotated * (mu / (1.0 + self.t * phi * mu))[:, None])
-            return 0.5 * (quad + quad.T), float(np.log1p(self.t * phi * mu).sum())
+            quads, ln_ms = self.between_many(lam, np.array([phi]), vectors)
+            return quads[0], float(ln_ms[0])
         b = self.eye - lam * self.w
         btb = sparse.csc_matrix(b.T @ b)
         try:
@@ -314,6 +325,36 @@ def _baltagi_moments(
     between, ln_m = kernel.between(lam, phi, data["zy_mean"])
     cross = c0 - lam * c1 + lam * lam * c2 + kernel.t * between
     return cross[:-1, :-1], cross[:-1, -1], float(cross[-1, -1]), ln_m
+
+
+def _parabola_max(x: np.ndarray, values: np.ndarray) -> float:
+    """The maximum of ``values`` on the even grid ``x``, refined by the parabola through the
+    best point and its neighbours (for a smooth function, error of order h^3)."""
+    best = int(np.argmax(values))
+    if not np.isfinite(values[best]) or best in (0, values.size - 1):
+        return float(values[best])
+    left, mid, right = values[best - 1 : best + 2]
+    curvature = left - 2.0 * mid + right
+    if not np.isfinite(curvature) or curvature >= 0:
+        return float(mid)
+    return float(mid - (right - left) ** 2 / (8.0 * curvature))
+
+
+def _baltagi_concentrated_many(
+    lam: float, phis: np.ndarray, data: dict[str, np.ndarray], kernel: _Baltagi, logdet_value: float
+) -> np.ndarray:
+    """:func:`_concentrated` of the Baltagi model at one ``lambda`` and many ``phi`` at once
+    (dense kernel): the GLS moments of all ``phi`` are one batched product and solve."""
+    c0, c1, c2 = data["within_cross"]
+    between, ln_m = kernel.between_many(lam, phis, data["zy_mean"])
+    cross = (c0 - lam * c1 + lam * lam * c2)[None] + kernel.t * between
+    zz, zy, yy = cross[:, :-1, :-1], cross[:, :-1, -1], cross[:, -1, -1]
+    sse = yy - np.einsum("pk,pk->p", zy, np.linalg.solve(zz, zy[:, :, None])[:, :, 0])
+    t, n = data["y"].shape
+    nobs = n * t
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = -0.5 * nobs * (_LOG_2PI + 1.0 + np.log(sse / nobs)) - 0.5 * ln_m
+    return np.where(np.isfinite(value), value + t * logdet_value, -np.inf)
 
 
 def _prepare(
@@ -491,6 +532,21 @@ def random_effects_loglik(
     y = np.asarray(y, dtype=np.float64)
     z = np.asarray(z, dtype=np.float64)
     _check(y, z, w_matrix)
+    kernel = _Baltagi(w_matrix, y.shape[0]) if model == "baltagi" else None
+    return _loglik(params, y, z, w_matrix, logdet, model, kernel)
+
+
+def _loglik(
+    params: ArrayLike,
+    y: np.ndarray,
+    z: np.ndarray,
+    w_matrix: sparse.spmatrix,
+    logdet: LogDet,
+    model: Model,
+    kernel: _Baltagi | None,
+) -> float:
+    """:func:`random_effects_loglik` on checked arrays, with the Baltagi kernel given (the
+    numerical Hessian reuses one kernel, and its spectrum, across its evaluations)."""
     theta_all = np.asarray(params, dtype=np.float64)
     k = z.shape[2]
     beta, spatial, phi, sigma2 = theta_all[:k], *theta_all[k : k + 3]
@@ -501,7 +557,7 @@ def random_effects_loglik(
     resid = y - z @ beta
     ld = _logdet_at(logdet, spatial)
     if model == "baltagi":
-        kernel = _Baltagi(w_matrix, t)
+        assert kernel is not None
         mean = resid.mean(axis=0)
         between, ln_m = kernel.between(spatial, phi, mean[:, None])
         within = resid - mean
@@ -527,6 +583,8 @@ def random_effects_loglik(
 #: each refined by Brent's method.
 GRID_SPATIAL = 24
 GRID_PHI = 16
+#: Points in s = ln(1 + T phi) of the batched inner grid of the dense Baltagi kernel.
+COARSE_GRID_PHI = 257
 
 
 #: Starting grid of the joint search (interior points of the spatial interval, and s).
@@ -598,15 +656,22 @@ def _fit(
         except (CollinearityError, EstimationError, np.linalg.LinAlgError):
             return -np.inf  # e.g. the filtered intercept vanishing as lambda -> 1
 
+    def conc_many(spatial: float, phis: np.ndarray, logdet_value: float) -> np.ndarray:
+        if kernel is None or not kernel.dense:
+            return np.array([conc(spatial, float(phi), logdet_value) for phi in phis])
+        count[0] += phis.size
+        try:
+            return _baltagi_concentrated_many(spatial, phis, data, kernel, logdet_value)
+        except np.linalg.LinAlgError:  # a singular Z' Sigma^-1 Z somewhere: one at a time
+            return np.array([conc(spatial, float(phi), logdet_value) for phi in phis])
+
     def inner(spatial: float) -> tuple[float, float, bool]:
         """The best s = ln(1 + T phi) for this spatial parameter (its log-det computed once)."""
         logdet_value = _logdet_at(search_logdet, spatial)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", BoundaryWarning)  # phi = 0 is admissible
             best = maximize_scalar(
-                lambda s: np.array(
-                    [conc(spatial, float(np.expm1(v) / t), logdet_value) for v in np.atleast_1d(s)]
-                ),
+                lambda s: conc_many(spatial, np.expm1(np.atleast_1d(s)) / t, logdet_value),
                 S_BOUNDS,
                 grid=GRID_PHI,
                 name="ln(1 + T phi)",
@@ -619,8 +684,27 @@ def _fit(
             bounds,
         )
     else:
+
+        def profile(values: np.ndarray) -> np.ndarray:
+            """The profile over the spatial parameter; on the dense Baltagi kernel the grid
+            that brackets it uses a fine batched grid in s per value (refined by a
+            parabola), and the bracketed search the exact inner maximum."""
+            r = np.atleast_1d(values)
+            if r.size == 1 or kernel is None:
+                return np.array([inner(float(v))[1] for v in r])
+            s_grid = np.linspace(*S_BOUNDS, COARSE_GRID_PHI)
+            return np.array(
+                [
+                    _parabola_max(
+                        s_grid,
+                        conc_many(float(v), np.expm1(s_grid) / t, _logdet_at(search_logdet, v)),
+                    )
+                    for v in r
+                ]
+            )
+
         outer = maximize_scalar(
-            lambda r: np.array([inner(float(v))[1] for v in np.atleast_1d(r)]),
+            profile,
             bounds,
             grid=GRID_SPATIAL,
             name=spatial_name,
@@ -632,9 +716,9 @@ def _fit(
     beta, sse, zz, _ = _gls(model, spatial, phi, data, names, kernel)
     sigma2 = sse / (n * t)
     params = np.concatenate([beta, [spatial, phi, sigma2]])
-    loglik = random_effects_loglik(params, y, z, w_matrix, logdet, model)
+    loglik = _loglik(params, y, z, w_matrix, logdet, model, kernel)
     hessian = numerical_hessian(
-        lambda p: random_effects_loglik(p, y, z, w_matrix, logdet, model),
+        lambda p: _loglik(p, y, z, w_matrix, logdet, model, kernel),
         params,
     )
     try:
