@@ -19,7 +19,9 @@ Where each stage lives (``spatial`` never imports ``coupling``):
 ``spatial.impacts``,          side-by-side tables
 ``spatial.diagnostics``,
 ``spatial.tables``
-``spatial.exploratory``       Moran's I, Geary's C and LISA by year (ESDA)
+``spatial.exploratory``       Moran's I, Geary's C and LISA by year (ESDA); Gi* hot spots,
+                              gravity centres and deviational ellipses, LISA time paths
+``spatial.heterogeneity``     geodetector; GWR and MGWR (mgwr); GTWR
 ``spatial.viz``               maps and charts (matplotlib, imported on first use)
 ``spatial._core``             the toolkit's private helpers shared with ``coupling``
 ============================  ===============================================================
@@ -50,7 +52,16 @@ from .tables import compare
 from .weights import SpatialWeights
 
 if TYPE_CHECKING:
-    from .exploratory import LocalMoranResults, MoranResults, local_moran, moran_by_year
+    from .exploratory import (
+        LocalMoranResults,
+        MoranResults,
+        deviational_ellipses,
+        gi_star,
+        gravity_centres,
+        lisa_paths,
+        local_moran,
+        moran_by_year,
+    )
     from .viz import choropleth, find_cjk_font, group_trend, lisa_map, moran_plot, moran_scatter
 
 #: Names loaded on first use, and the module that holds each.
@@ -59,6 +70,10 @@ _LAZY = {
     "MoranResults": "exploratory",
     "local_moran": "exploratory",
     "moran_by_year": "exploratory",
+    "gi_star": "exploratory",
+    "gravity_centres": "exploratory",
+    "deviational_ellipses": "exploratory",
+    "lisa_paths": "exploratory",
     "choropleth": "viz",
     "find_cjk_font": "viz",
     "group_trend": "viz",
@@ -84,10 +99,14 @@ __all__ = [
     "bsk_tests",
     "choropleth",
     "compare",
+    "deviational_ellipses",
     "find_cjk_font",
+    "gi_star",
+    "gravity_centres",
     "group_trend",
     "hausman_test",
     "lisa_map",
+    "lisa_paths",
     "lm_tests",
     "local_moran",
     "lr_test",

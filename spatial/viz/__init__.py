@@ -18,7 +18,7 @@ from .._core.lazy import lazy_attributes
 if TYPE_CHECKING:
     from .charts import group_trend, moran_plot, moran_scatter
     from .fonts import find_cjk_font
-    from .maps import choropleth, lisa_map
+    from .maps import centre_path_map, choropleth, hotspot_map, lisa_map
 
 _LAZY = {
     "group_trend": "charts",
@@ -27,9 +27,20 @@ _LAZY = {
     "find_cjk_font": "fonts",
     "choropleth": "maps",
     "lisa_map": "maps",
+    "hotspot_map": "maps",
+    "centre_path_map": "maps",
 }
 
-__all__ = ["choropleth", "find_cjk_font", "group_trend", "lisa_map", "moran_plot", "moran_scatter"]
+__all__ = [
+    "centre_path_map",
+    "choropleth",
+    "find_cjk_font",
+    "group_trend",
+    "hotspot_map",
+    "lisa_map",
+    "moran_plot",
+    "moran_scatter",
+]
 
 
 __getattr__ = lazy_attributes(__name__, _LAZY)

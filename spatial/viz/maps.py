@@ -39,8 +39,19 @@ if TYPE_CHECKING:
     from matplotlib.patches import Patch
 
     from ..exploratory.autocorrelation import LocalMoranResults
+    from ..exploratory.centres import EllipseResults, GravityCentreResults
+    from ..exploratory.hotspots import GiStarResults
 
-__all__ = ["ALBERS_CHINA", "LISA_COLORS", "SCHEMES", "choropleth", "lisa_map"]
+__all__ = [
+    "ALBERS_CHINA",
+    "HOTSPOT_COLORS",
+    "LISA_COLORS",
+    "SCHEMES",
+    "centre_path_map",
+    "choropleth",
+    "hotspot_map",
+    "lisa_map",
+]
 
 Scheme = Literal[
     "quantiles",
@@ -533,5 +544,226 @@ def lisa_map(
             ncols=ncols,
             title=title,
         )
+        save_figure(fig, path, dpi=dpi)
+    return fig
+
+
+# ------------------------------------------------------------------- hot spots, centres
+#: Gi* hot/cold-spot colours (ArcGIS's Hot Spot Analysis palette), bin 3 .. -3.
+HOTSPOT_COLORS: dict[int, str] = {
+    3: "#d62f27",
+    2: "#ed7551",
+    1: "#fab984",
+    0: "#f0f0f0",
+    -1: "#c0ccbe",
+    -2: "#849eba",
+    -3: "#4575b5",
+}
+_EXTRA_WORDING = {
+    "en": {"hotspot": "Getis-Ord Gi*", "centre": "Gravity centre", "path": "Centre path",
+           "ellipse": "Standard deviational ellipse", "moved": "{km:,.0f} km"},
+    "zh": {"hotspot": "冷热点（Gi*）", "centre": "重心", "path": "重心迁移路径",
+           "ellipse": "标准差椭圆", "moved": "{km:,.0f} 千米"},
+}  # fmt: skip
+
+
+def hotspot_map(
+    gi_results: GiStarResults,
+    year: Any = None,
+    *,
+    language: Language = "en",
+    title: str | None = None,
+    path: str | Path | None = None,
+    geography: gpd.GeoDataFrame | None = None,
+    include_other: bool = True,
+    ncols: int = 3,
+    dpi: float = 150,
+) -> Figure:
+    """Hot and cold spots of Getis-Ord Gi* (90, 95, 99% confidence) of one or more years.
+
+    Parameters
+    ----------
+    gi_results : GiStarResults
+        The output of :func:`spatial.exploratory.hotspots.gi_star`.
+    year : int or sequence, optional
+        Year(s) to draw (default: every year; several years give small multiples).
+    language : {"en", "zh"}
+        Legend in English (hot spot 99%, ...) or Chinese (热点（99%）...).
+    title : str, optional
+        Figure title.
+    path : str or Path, optional
+        Write the figure there.
+    geography : GeoDataFrame, optional
+        Polygons indexed by the region ids of the results (default China's provinces).
+    include_other : bool, default True
+        Draw Taiwan, Hong Kong and Macao, hatched as "no data".
+    ncols : int, default 3
+        Panels per row.
+    dpi : float, default 150
+        Resolution of the written file.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Notes
+    -----
+    Colours of ArcGIS's Hot Spot Analysis: hot spots red (darker at higher
+    confidence), cold spots blue, not significant light grey; units without a result
+    white and hatched. The legend counts the regions of each class over the years drawn.
+    """
+    from ..exploratory.hotspots import HOTSPOT_LABELS, HOTSPOT_LABELS_ZH
+
+    with style(language):
+        table = gi_results.table
+        region = gi_results.region
+        long = pd.DataFrame(
+            {
+                "key": _region_keys(table[region], geography, region),
+                "year": table[gi_results.year].to_numpy(),
+                "bin": table["bin"].to_numpy(),
+            }
+        )
+        chosen = _select_years(pd.unique(long["year"]).tolist(), year)
+        geo = _china_geography(include_other) if geography is None else geography
+        outside = sorted({str(c) for c in long["key"] if c not in set(geo.index)})
+        if outside:
+            raise SpecificationError(
+                f"Region(s) {format_items(outside)} of the results are not in the geography."
+            )
+        counts = dict.fromkeys(HOTSPOT_COLORS, 0)
+        panels = []
+        for y in chosen:
+            bins = long.loc[long["year"] == y].set_index("key")["bin"]
+            panels.append(
+                (
+                    wording(language, "year_title", year=y),
+                    [HOTSPOT_COLORS[int(bins[u])] if u in bins.index else None for u in geo.index],
+                )
+            )
+            for b in bins:
+                counts[int(b)] += 1
+        names = HOTSPOT_LABELS if language == "en" else HOTSPOT_LABELS_ZH
+        handles = [
+            _patch(HOTSPOT_COLORS[b], f"{names[3 - b]} ({counts[b]})") for b in HOTSPOT_COLORS
+        ]
+        if any(c is None for _, colors in panels for c in colors):
+            handles.append(_patch("white", wording(language, "no_data"), hatch="////"))
+        fig = _map_figure(
+            geo,
+            panels,
+            handles,
+            _EXTRA_WORDING[language]["hotspot"],
+            language=language,
+            china=geography is None,
+            no_data={"facecolor": "white", "hatch": "////"},
+            ncols=ncols,
+            title=title,
+        )
+        save_figure(fig, path, dpi=dpi)
+    return fig
+
+
+def centre_path_map(
+    centres: GravityCentreResults,
+    ellipses: EllipseResults | None = None,
+    *,
+    language: Language = "en",
+    title: str | None = None,
+    path: str | Path | None = None,
+    zoom: bool = False,
+    include_other: bool = True,
+    dpi: float = 150,
+) -> Figure:
+    """The gravity centre's migration path and the standard deviational ellipses on China.
+
+    Parameters
+    ----------
+    centres : GravityCentreResults
+        The output of :func:`spatial.exploratory.centres.gravity_centres`.
+    ellipses : EllipseResults, optional
+        The output of :func:`spatial.exploratory.centres.deviational_ellipses`, drawn
+        year by year in sequential colours.
+    language : {"en", "zh"}
+        Legend and labels in English or Chinese.
+    title : str, optional
+        Figure title.
+    path : str or Path, optional
+        Write the figure there.
+    zoom : bool, default False
+        Add a second panel zoomed on the path, with the distance of each move.
+    include_other : bool, default True
+        Draw Taiwan, Hong Kong and Macao.
+    dpi : float, default 150
+        Resolution of the written file.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Notes
+    -----
+    Everything is drawn in the Albers equal-area projection of the maps (the ellipses
+    are traced in the projection they were computed in and converted back, see
+    :meth:`EllipseResults.outlines`); the first and last centres are labelled with
+    their years.
+    """
+    from matplotlib.lines import Line2D
+
+    from ..exploratory.centres import _transformer
+
+    with style(language):
+        words = _EXTRA_WORDING[language]
+        geo = _china_geography(include_other)
+        table = centres.centres
+        x, y = _transformer(ALBERS_CHINA, False).transform(table["lon"].to_numpy(),
+                                                           table["lat"].to_numpy())  # fmt: skip
+        x, y = np.asarray(x), np.asarray(y)
+        fig = new_figure((6.8 if zoom else 5.2, 3.9))
+        axes = list(fig.subplots(1, 2 if zoom else 1, squeeze=False)[0])
+        palette = _sequential(len(table), "YlOrRd")
+        extent = _mainland_extent(geo)
+        handles: list[Any] = []
+        for k, ax in enumerate(axes):
+            geo.plot(ax=ax, facecolor="#f7f7f7", edgecolor="#9e9e9e", linewidth=0.3)
+            if ellipses is not None:
+                outline = ellipses.outlines()
+                ex, ey = _transformer(ALBERS_CHINA, False).transform(
+                    outline["lon"].to_numpy(), outline["lat"].to_numpy()
+                )
+                ex, ey = np.asarray(ex), np.asarray(ey)
+                years = outline.iloc[:, 0].to_numpy()
+                for j, yr in enumerate(pd.unique(years)):
+                    sel = years == yr
+                    ax.fill(ex[sel], ey[sel], facecolor="none",
+                            edgecolor=_sequential(len(pd.unique(years)), "Blues")[j],
+                            linewidth=0.9)  # fmt: skip
+            ax.plot(x, y, color="#4d4d4d", linewidth=0.9, zorder=3)
+            ax.scatter(x, y, c=palette, s=16, edgecolors="black", linewidths=0.4, zorder=4)
+            for j in {0, len(table) - 1}:
+                ax.annotate(str(table.index[j]), (x[j], y[j]), xytext=(4, 4),
+                            textcoords="offset points", fontsize=6.5)  # fmt: skip
+            ax.set_axis_off()
+            if k == 0:
+                ax.set_xlim(extent[0], extent[2])
+                ax.set_ylim(extent[1], extent[3])
+            else:
+                pad = max(np.ptp(x), np.ptp(y), 5e4) * 0.35
+                ax.set_xlim(x.min() - pad, x.max() + pad)
+                ax.set_ylim(y.min() - pad, y.max() + pad)
+                dist = table["distance_km"].to_numpy()
+                for j in range(1, len(table)):
+                    ax.annotate(words["moved"].format(km=dist[j]),
+                                ((x[j - 1] + x[j]) / 2, (y[j - 1] + y[j]) / 2),
+                                fontsize=5.5, color="#4d4d4d")  # fmt: skip
+        _north_arrow(axes[0], language)
+        _scale_bar(axes[0], language)
+        handles.append(Line2D([], [], color="#4d4d4d", marker="o", markersize=4,
+                              markerfacecolor=palette[-1], label=words["path"]))  # fmt: skip
+        if ellipses is not None:
+            handles.append(Line2D([], [], color="#2171b5", label=words["ellipse"]))
+        fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
+        if title:
+            fig.suptitle(title)
         save_figure(fig, path, dpi=dpi)
     return fig
