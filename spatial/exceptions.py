@@ -33,8 +33,10 @@ __all__ = [
     "MissingValueError",
     "PanelBalanceWarning",
     "PanelStructureError",
+    "SingletonStratumWarning",
     "SpatialError",
     "SpecificationError",
+    "StratificationError",
     "UnbalancedPanelError",
     "WeightsAlignmentError",
     "WeightsError",
@@ -60,6 +62,15 @@ class CollinearityError(SpatialError, ValueError):
 
 class EstimationError(SpatialError, RuntimeError):
     """The numerical optimisation or a matrix computation failed."""
+
+
+class StratificationError(SpatialError, ValueError):
+    """A factor, a year or a response with which a stratified variance is undefined: fewer
+    than two strata, a constant response, or too few units."""
+
+
+class SingletonStratumWarning(UserWarning):
+    """A stratum holds a single unit: its within variance is 0 and no t test involves it."""
 
 
 class FontNotFoundError(SpatialError, RuntimeError):

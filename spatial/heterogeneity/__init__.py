@@ -1,0 +1,1 @@
+"""Where effects differ: geodetector, geographically (and temporally) weighted regression."""
