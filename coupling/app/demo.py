@@ -204,6 +204,14 @@ TEXT: dict[str, dict[str, str]] = {
         "scatter": "Moran scatter plot of D, {year}",
         "lisa": "Local Moran (LISA) clusters of D, {year}",
         "lisa_map": "LISA clusters of D, {year} (p < 0.05)",
+        "hot": "Getis-Ord Gi* hot and cold spots of D: regions per class and year (binary "
+        "queen + Hainan W, 999 permutations)",
+        "hot_map": "Hot and cold spots of D, {year}",
+        "centres": "Gravity centre of D by year (D-weighted mean of mainland centroids) and its "
+        "move from the year before",
+        "ellipses": "Standard deviational ellipse of D by year (Albers equal-area projection)",
+        "centre_map": "Gravity centre path and standard deviational ellipses of D",
+        "rey": "Space-time transitions of the LISA quadrants of D (Rey 2001): types by interval",
         "h3": "3. Spatial Durbin model of D",
         "drivers": "Drivers: {drivers}.",
         "grey": "Grey relational degree of each driver to D (Deng, rho = 0.5; provinces of "
@@ -257,6 +265,12 @@ TEXT: dict[str, dict[str, str]] = {
         "scatter": "{year}年 D 的 Moran 散点图",
         "lisa": "{year}年 D 的局部 Moran（LISA）集聚",
         "lisa_map": "{year}年 D 的 LISA 集聚图（p < 0.05）",
+        "hot": "D 的 Getis-Ord Gi* 冷热点：各年份各类别的省份数（二元 queen + 海南 W，999 次置换）",
+        "hot_map": "{year}年 D 的冷热点分布",
+        "centres": "D 的重心（以 D 加权的大陆质心均值）及其逐年移动",
+        "ellipses": "D 的标准差椭圆（Albers 等积投影）",
+        "centre_map": "D 的重心迁移路径与标准差椭圆",
+        "rey": "D 的 LISA 象限时空跃迁类型（Rey 2001），按时段",
         "h3": "三、D 的空间杜宾模型",
         "drivers": "解释变量：{drivers}。",
         "grey": "各解释变量与 D 的灰色关联度（邓氏，分辨系数 0.5；以各年份的省份为序列，均值化），"
@@ -368,6 +382,29 @@ def _figures_and_esda(
     report.figure(
         text["lisa_map"].format(year=last), lisa_map(lisa, last, language=lang), "lisa_map"
     )
+    _hotspots_and_centres(table, w, last, report, seed, lang)
+
+
+def _hotspots_and_centres(
+    table: pd.DataFrame, w: Any, last: int, report: Report, seed: int, language: Any
+) -> None:
+    """Gi* hot spots, the gravity centre's path with ellipses, and Rey's LISA transitions."""
+    from spatial import deviational_ellipses, gi_star, gravity_centres, lisa_paths
+    from spatial.viz import centre_path_map, hotspot_map
+
+    text = TEXT[language]
+    hot = gi_star(table, "D", w, "code", "year", permutations=999, seed=seed)
+    report.table(text["hot"], hot.counts(language), "hotspot_counts")
+    report.figure(text["hot_map"].format(year=last), hotspot_map(hot, last, language=language),
+                  "hotspot_map")  # fmt: skip
+    centres = gravity_centres(table, "D", "code", "year")
+    ellipses = deviational_ellipses(table, "D", "code", "year")
+    report.table(text["centres"], centres.centres, "gravity_centres")
+    report.table(text["ellipses"], ellipses.ellipses, "ellipses")
+    report.figure(text["centre_map"], centre_path_map(centres, ellipses, language=language),
+                  "centre_path")  # fmt: skip
+    paths = lisa_paths(table, "D", w, "code", "year")
+    report.table(text["rey"], paths.types, "rey_types")
 
 
 def _disparity(

@@ -27,6 +27,10 @@ TABLES = {
     "grey_relational",
     "moran",
     "lisa",
+    "hotspot_counts",
+    "gravity_centres",
+    "ellipses",
+    "rey_types",
     "model_comparison",
     "model_tests",
     "impacts",
@@ -39,7 +43,16 @@ TABLES = {
     "sigma",
     "beta",
 }
-FIGURES = {"map_d", "trend_by_region", "moran_scatter", "lisa_map", "dagum", "kernel_density"}
+FIGURES = {
+    "map_d",
+    "trend_by_region",
+    "moran_scatter",
+    "lisa_map",
+    "hotspot_map",
+    "centre_path",
+    "dagum",
+    "kernel_density",
+}
 
 
 def _not_blank(path) -> None:
