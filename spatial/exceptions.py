@@ -22,6 +22,7 @@ from ._core.errors import (
 )
 
 __all__ = [
+    "BandwidthSearchWarning",
     "BoundaryWarning",
     "CollinearityError",
     "ColumnNotFoundError",
@@ -71,6 +72,10 @@ class StratificationError(SpatialError, ValueError):
 
 class SingletonStratumWarning(UserWarning):
     """A stratum holds a single unit: its within variance is 0 and no t test involves it."""
+
+
+class BandwidthSearchWarning(UserWarning):
+    """A bandwidth search ended at (or next to) a bound of its interval, or did not converge."""
 
 
 class FontNotFoundError(SpatialError, RuntimeError):

@@ -89,8 +89,6 @@ __all__ = [
     "INTERACTION_TYPES",
     "DiscretizationMethod",
     "GeodetectorResults",
-    "SingletonStratumWarning",
-    "StratificationError",
     "break_points",
     "geodetector",
 ]
