@@ -30,7 +30,8 @@ variances sigma_h^2 (ddof 0), and sigma^2 the variance of y over the N units (dd
   from q1, q2 and q12, in this order: ``q12 < min(q1, q2)`` nonlinear weaken;
   ``q12 <= max(q1, q2)`` uni-variable weaken; ``q12 < q1 + q2`` bi-variable enhance;
   ``q12 = q1 + q2`` independent; otherwise nonlinear enhance (comparisons with the
-  tolerance ``tol``).
+  tolerance ``tol``). The significance of q12 (``p12``) is the factor detector's test
+  applied to the intersected strata as one factor.
 - risk detector (Wang et al. 2010): stratum means, and Welch's t test between every pair of
   strata of a factor: ``t = (ybar_1 - ybar_2) / sqrt(s_1^2/n_1 + s_2^2/n_2)`` with sample
   variances (ddof 1), Welch-Satterthwaite degrees of freedom
@@ -394,7 +395,8 @@ class GeodetectorResults(FrozenTables):
         ``df2``, ``lambda``, ``p`` (noncentral F of Wang, Zhang and Fu 2016), ``p_anova``
         (central F) and ``significant`` (``p < alpha``).
     interaction : DataFrame
-        One row per pair of factors (and year): ``q1``, ``q2``, ``q12``, ``strata12`` (non-empty
+        One row per pair of factors (and year): ``q1``, ``q2``, ``q12``, ``p12`` (the factor
+        detector's noncentral-F p-value of the intersected strata), ``strata12`` (non-empty
         intersected strata), ``singletons12`` (of them, those with one unit), ``type``.
     means : DataFrame
         Risk detector, stratum means: ``factor``, ``stratum``, ``n``, ``mean``, ``var``
@@ -986,6 +988,8 @@ def _detect(
             q1 = base.q.reshape(f_count, t_count)[first].ravel()
             q2 = base.q.reshape(f_count, t_count)[second].ravel()
         kind = _interaction_codes(q1, q2, jstats.q, tol)
+        # the significance of q12: the factor detector's test on the intersected strata
+        tests12 = _factor_tests(jstats.q, jstats.n, jstats.strata.astype(np.float64), jstats.lam)
         full = (
             _partition_stats(
                 yv,
@@ -1004,6 +1008,7 @@ def _detect(
                 "q1": q1,
                 "q2": q2,
                 "q12": jstats.q,
+                "p12": tests12["p"],
                 "strata12": full.strata,
                 "singletons12": (full.counts == 1).sum(axis=1),
                 "type": np.array(
@@ -1041,7 +1046,17 @@ def _detect(
             )
     else:
         interaction_table = pd.DataFrame(
-            columns=["factor1", "factor2", "q1", "q2", "q12", "strata12", "singletons12", "type"]
+            columns=[
+                "factor1",
+                "factor2",
+                "q1",
+                "q2",
+                "q12",
+                "p12",
+                "strata12",
+                "singletons12",
+                "type",
+            ]
         )
         ecological_table = pd.DataFrame(
             columns=["factor1", "factor2", "F", "df1", "df2", "p", "significant"]

@@ -25,6 +25,8 @@ TABLES = {
     "scores",
     "topsis",
     "grey_relational",
+    "geodetector",
+    "geodetector_interaction",
     "moran",
     "lisa",
     "hotspot_counts",

@@ -392,3 +392,17 @@ def test_input_is_not_modified() -> None:
     assert res.factor.loc[0, "q"] != -1.0
     text = str(res.summary())
     assert "Factor detector" in text and "Interaction detector" in text
+
+
+def test_interaction_significance_is_the_factor_test_of_the_intersection():
+    """p12 equals the factor detector's p of a column holding the intersected strata."""
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame(
+        {"a": rng.integers(0, 3, 120), "b": rng.integers(0, 4, 120), "y": rng.normal(size=120)}
+    )
+    frame["y"] += frame["a"] * 0.5 + (frame["b"] == 2)
+    frame["ab"] = frame["a"].astype(str) + "-" + frame["b"].astype(str)
+    pair = geodetector(frame, "y", ["a", "b"]).interaction.iloc[0]
+    alone = geodetector(frame, "y", ["ab", "a"]).factor.set_index("factor").loc["ab"]
+    assert pair["q12"] == pytest.approx(alone["q"], abs=1e-12)
+    assert pair["p12"] == pytest.approx(alone["p"], rel=1e-10)
