@@ -914,6 +914,7 @@ def _detect(
         for s, h in lonely[:8]:
             f = factors[s // t_count]
             lab = labels[f][h] if f in labels else h + 1
+            lab = lab.item() if isinstance(lab, np.generic) else lab
             shown.append(f"{f!r} stratum {lab!r}{_year_label(years, s % t_count)}")
         more = "" if len(lonely) <= 8 else f" and {len(lonely) - 8} more"
         warnings.warn(
