@@ -7,11 +7,15 @@ the NBS regions.
 - :mod:`spatial.geography.cities`: the 333 prefecture-level units and the four
   municipalities (:func:`load_china_cities`; the 30 county-level units administered by
   their province on request), and the resolution of city names (:func:`resolve_cities`).
+- :mod:`spatial.geography.crosswalk`: the boundary and code changes of prefecture-level
+  units since 2000 (:func:`city_changes`) and the alignment of a city panel onto the
+  current units (:func:`align_cities`).
 - :mod:`spatial.geography.regions`: the four NBS economic regions (East, Central,
   West, Northeast) by province code.
 """
 
 from .cities import CityNameError, load_china_cities, resolve_cities
+from .crosswalk import CityAlignment, UnitSplitError, align_cities, city_changes
 from .provinces import (
     ProvinceNameError,
     load_china_provinces,
@@ -25,8 +29,12 @@ __all__ = [
     "NBS_REGIONS",
     "NBS_REGIONS_ZH",
     "NBS_REGION_OF",
+    "CityAlignment",
     "CityNameError",
     "ProvinceNameError",
+    "UnitSplitError",
+    "align_cities",
+    "city_changes",
     "load_china_cities",
     "load_china_provinces",
     "province_codes",
