@@ -5,8 +5,8 @@
   distance, distance band, negative exponential, economic and nested
   economic-geographic weights.
 * :mod:`spatial.weights.io` — GAL, GWT and CSV files.
-* :mod:`spatial.weights.china` — :func:`china_provinces`, the one-liner on
-  the embedded provincial geography.
+* :mod:`spatial.weights.china` — :func:`china_provinces` and :func:`china_cities`, the
+  one-liners on the embedded provincial and prefecture-city geography.
 """
 
 from __future__ import annotations
@@ -21,14 +21,16 @@ from .builders import (
     knn,
     negative_exponential,
 )
-from .china import HAINAN_LINK, china_provinces
+from .china import CITY_KINDS, HAINAN_LINK, china_cities, china_provinces
 from .io import read_weights, write_weights
 from .matrix import DENSE_EIGEN_LIMIT, SpatialWeights
 
 __all__ = [
+    "CITY_KINDS",
     "DENSE_EIGEN_LIMIT",
     "HAINAN_LINK",
     "SpatialWeights",
+    "china_cities",
     "china_provinces",
     "contiguity",
     "distance_band",

@@ -1,33 +1,48 @@
-"""One-line weights for China's 31 provincial units on the embedded geography."""
+"""One-line weights for China's 31 provincial units and its prefecture-level cities."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from spatial._core.errors import InvalidOptionError
 from spatial._core.messages import format_items
 from spatial._core.options import check_option
 
-from ..exceptions import SpecificationError, WeightsAlignmentError
-from ..geography import load_china_provinces, province_codes, resolve_provinces
+from ..exceptions import SpecificationError, WeightsAlignmentError, WeightsError
+from ..geography import (
+    load_china_cities,
+    load_china_provinces,
+    province_codes,
+    resolve_cities,
+    resolve_provinces,
+)
 from .builders import (
+    _shared_boundary,
     contiguity,
+    distance_band,
     economic_distance,
     economic_geographic,
     inverse_distance,
     knn,
+    negative_exponential,
 )
 from .matrix import SpatialWeights, Transform
 
-__all__ = ["HAINAN_LINK", "china_provinces"]
+__all__ = ["CITY_KINDS", "HAINAN_LINK", "china_cities", "china_provinces"]
 
 Kind = Literal["queen", "rook", "distance", "knn", "economic", "economic_geographic"]
 KINDS: tuple[str, ...] = ("queen", "rook", "distance", "knn", "economic", "economic_geographic")
 #: The convention of provincial studies: Hainan (an island) linked to Guangdong.
 HAINAN_LINK: dict[Hashable, Sequence[Hashable]] = {"46": ["44"]}
+#: The forms of ``kind`` accepted by :func:`china_cities` (K an integer, KM a distance in km).
+CITY_KINDS: tuple[str, ...] = (
+    "queen", "rook", "knn", "knn:K", "distance", "band:KM", "negexp:KM", "economic",
+    "economic_geographic",
+)  # fmt: skip
 
 
 def _points(gdf: Any, points: str) -> np.ndarray:
@@ -141,25 +156,294 @@ def china_provinces(
                                   transform=transform)  # fmt: skip
     if kind == "distance":
         return geographic
+    values = _economic_values(economic, codes, kind, resolve_provinces, "province")
+    econ = economic_distance(values, transform=transform)
+    if kind == "economic":
+        return econ
+    return economic_geographic(geographic, econ, phi, transform=transform)
+
+
+def _economic_values(
+    economic: pd.Series | None,
+    codes: Sequence[str],
+    kind: str,
+    resolve: Callable[[Iterable[Hashable]], list[str]],
+    unit: str,
+) -> pd.Series:
+    """One value per code, in the order of ``codes``, from a Series keyed by any spelling.
+
+    A ``(unit, year)`` Series is averaged over its years (the sample-period mean).
+    """
     if economic is None:
-        raise SpecificationError(f"kind={kind!r} needs `economic`: one value per province.")
+        raise SpecificationError(f"kind={kind!r} needs `economic`: one value per {unit}.")
     values = pd.Series(economic)
-    if isinstance(values.index, pd.MultiIndex):  # a (province, year) panel: sample-period mean
-        by_code = resolve_provinces(values.index.get_level_values(0))
-        values = values.groupby(pd.Index(by_code)).mean()  # any spelling: one province
-    resolved = resolve_provinces(values.index)
+    if isinstance(values.index, pd.MultiIndex):  # a (unit, year) panel: sample-period mean
+        by_code = resolve(values.index.get_level_values(0))
+        values = values.groupby(pd.Index(by_code)).mean()  # any spelling: one unit
+    resolved = resolve(values.index)
     if len(set(resolved)) < len(resolved):
         twice = sorted({c for c in resolved if resolved.count(c) > 1})
         raise SpecificationError(
-            f"`economic` has more than one value for province(s) {format_items(twice)} "
-            "(spelled in several ways?); pass one value per province or a (province, year) "
+            f"`economic` has more than one value for {unit}(s) {format_items(twice)} "
+            f"(spelled in several ways?); pass one value per {unit} or a ({unit}, year) "
             "Series, which is averaged over its years."
         )
     values = pd.Series(values.to_numpy(), index=resolved)
     missing = [c for c in codes if c not in values.index]
     if missing:
         raise WeightsAlignmentError(f"`economic` has no value for {format_items(missing)}.")
-    econ = economic_distance(values.loc[codes], transform=transform)
-    if kind == "economic":
+    return values.loc[list(codes)]
+
+
+def _parse_city_kind(kind: str) -> tuple[str, float]:
+    """``"band:300"`` -> ``("band", 300.0)``, ``"knn"`` -> ``("knn", 4.0)``, ``"rook"`` -> 0."""
+    name, colon, value = str(kind).partition(":")
+    if not colon and name in ("queen", "rook", "distance", "economic", "economic_geographic"):
+        return name, 0.0
+    if not colon and name == "knn":
+        return name, 4.0
+    if colon and name in ("knn", "band", "negexp"):
+        try:
+            number = float(value)
+        except ValueError:
+            number = float("nan")
+        integer = name != "knn" or number.is_integer()
+        if integer and np.isfinite(number) and number > 0:
+            return name, number
+        what, example = (
+            ("positive integer", "knn:5")
+            if name == "knn"
+            else ("positive distance in km", f"{name}:300")
+        )
+        raise SpecificationError(
+            f"kind={kind!r}: {value!r} is not a {what}; write e.g. {example!r}."
+        )
+    forms = ", ".join(repr(f) for f in CITY_KINDS)
+    raise InvalidOptionError(f"kind={kind!r} is not supported; choose one of {forms}.")
+
+
+def _city_label(gdf: Any, code: Hashable) -> str:
+    return f"{code} {gdf.at[code, 'name_en']} ({gdf.at[code, 'name_zh']})"
+
+
+def _nearest_mainland(gdf: Any, alone: Sequence[Hashable]) -> dict[Hashable, list[Hashable]]:
+    """Each island -> the unit with a contiguous neighbour whose boundary is nearest (km).
+
+    Distances between the whole polygons (all parts) on an azimuthal equidistant
+    projection centred on the island's centroid, so that they are great-circle
+    distances in km to within a fraction of a percent at these ranges. Only the
+    candidates within twice the smallest planar distance in degrees are projected:
+    a degree of longitude is at least cos(55°) > 1/2 of a degree of latitude in
+    China, so the nearest unit in km is always among them.
+    """
+    import shapely
+
+    mainland = gdf.drop(index=list(alone))
+    if mainland.empty:
+        raise WeightsError(
+            f"No unit has a contiguous neighbour ({len(alone)} islands), so islands='nearest' "
+            "has no mainland to link to; pass islands={island: [neighbours]} or more units."
+        )
+    links: dict[Hashable, list[Hashable]] = {}
+    for code in alone:
+        degrees = shapely.distance(mainland.geometry.to_numpy(), gdf.geometry.loc[code])
+        near = mainland.geometry[degrees <= 2.0 * degrees.min() + 1e-9]
+        lon, lat = gdf.at[code, "centroid_lon"], gdf.at[code, "centroid_lat"]
+        crs = f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=km"
+        island = gdf.geometry.loc[[code]].to_crs(crs).iloc[0]
+        gap = near.to_crs(crs).distance(island).to_numpy()
+        links[code] = [near.index[int(np.argmin(gap))]]
+    return links
+
+
+def _city_contiguity(
+    gdf: Any,
+    *,
+    rook: bool,
+    islands: Literal["nearest", "error"] | Mapping[Hashable, Sequence[Hashable]],
+    transform: Transform,
+) -> SpatialWeights:
+    if not isinstance(islands, Mapping):
+        check_option("islands", islands, ("nearest", "error"))
+    codes = list(gdf.index)
+    adjacency = _shared_boundary(gdf.geometry.to_numpy(), rook=rook)
+    alone = [codes[i] for i in np.flatnonzero(np.diff(adjacency.indptr) == 0)]
+    if not alone:
+        return contiguity(gdf, rook=rook, transform=transform)
+    if isinstance(islands, Mapping):
+        links: dict[Hashable, list[Hashable]] = {}
+        for island, partners in islands.items():
+            (code,) = resolve_cities([island])
+            if code in codes:
+                links[code] = [p for p in resolve_cities(list(partners)) if p in codes]
+        unlinked = [c for c in alone if not links.get(c)]
+        if unlinked:
+            raise WeightsError(
+                f"Units without a contiguous neighbour (islands) are missing from `islands`: "
+                f"{format_items([_city_label(gdf, c) for c in unlinked])}. Give each "
+                "{island: [neighbours]} or pass islands='nearest'."
+            )
+    elif islands == "error":
+        raise WeightsError(
+            f"Units without a contiguous neighbour (islands): "
+            f"{format_items([_city_label(gdf, c) for c in alone], 10)}. Pass "
+            "islands='nearest' (each linked to the mainland unit with the nearest boundary) "
+            "or islands={island: [neighbours]}."
+        )
+    else:
+        links = _nearest_mainland(gdf, alone)
+    return contiguity(gdf, rook=rook, islands=links, transform=transform)
+
+
+def china_cities(
+    kind: str = "queen",
+    *,
+    cities: Iterable[Hashable] | None = None,
+    include_county_level: bool = False,
+    islands: Literal["nearest", "error"] | Mapping[Hashable, Sequence[Hashable]] = "nearest",
+    power: float = 1.0,
+    cutoff: float | None = None,
+    economic: pd.Series | None = None,
+    phi: float = 0.5,
+    transform: Transform = "row",
+) -> SpatialWeights:
+    """Spatial weights of China's prefecture-level units, ids = 6-digit codes.
+
+    The units are those of :func:`spatial.geography.load_china_cities`: the 333
+    prefecture-level divisions and the 4 municipalities (337), plus the 30
+    county-level units administered by their province with
+    ``include_county_level=True`` (367).
+
+    Parameters
+    ----------
+    kind : str
+        ``"queen"`` or ``"rook"`` contiguity; ``"knn:K"`` the ``K`` nearest units
+        (``"knn"``: 4); ``"distance"`` inverse great-circle distance (``power``,
+        ``cutoff`` km); ``"band:KM"`` binary, units no farther apart than ``KM``
+        km; ``"negexp:KM"`` negative exponential :math:`\\exp(-d_{ij}/KM)`
+        (``cutoff``); ``"economic"`` economic distance :math:`1/|x_i - x_j|` of
+        ``economic``; ``"economic_geographic"`` the nested
+        :math:`\\phi W_{distance} + (1 - \\phi) W_{economic}`.
+    cities : iterable, optional
+        A subset, in any spelling :func:`spatial.geography.resolve_cities`
+        accepts (default: all units). Contiguity and islands are those of the
+        subset.
+    include_county_level : bool, default False
+        Add the 30 county-level units administered by their province (Jiyuan,
+        Xiantao, Qianjiang, Tianmen, Shennongjia, 15 in Hainan, 10 in Xinjiang).
+    islands : {"nearest", "error"} or mapping, default "nearest"
+        Contiguity only: units without a contiguous neighbour. ``"nearest"``
+        links each island, symmetrically with weight 1, to the one *mainland*
+        unit (a unit with at least one contiguous neighbour) whose boundary is
+        nearest, in great-circle km; ``"error"`` refuses them, naming them; a
+        mapping ``{island: [neighbours]}`` (any spelling) gives the links.
+    power, cutoff : float
+        Distance-decay exponent and cutoff (km) of ``"distance"``; ``cutoff``
+        also applies to ``"negexp"``.
+    economic : Series, optional
+        One value per unit (index in any spelling), or a (unit, year) Series,
+        averaged over its years; required by the economic kinds.
+    phi : float
+        Weight of the geographic part of ``"economic_geographic"``.
+    transform : {"row", "none"}
+        Row-standardize (default) or keep raw weights.
+
+    Returns
+    -------
+    SpatialWeights
+        Sparse, ids in the order of :func:`~spatial.geography.load_china_cities`
+        (or of ``cities``).
+
+    Raises
+    ------
+    WeightsError
+        Islands with ``islands="error"`` (or left out of a mapping); a band
+        that leaves a unit without neighbours.
+    WeightsAlignmentError
+        ``cities`` outside the layer; ``economic`` missing a unit.
+
+    Notes
+    -----
+    Contiguity is :func:`~spatial.weights.contiguity` on the shipped simplified
+    polygons (shared vertices, as libpysal's ``Queen``/``Rook``); the other kinds
+    are :func:`~spatial.weights.knn`, :func:`~spatial.weights.inverse_distance`,
+    :func:`~spatial.weights.distance_band`,
+    :func:`~spatial.weights.negative_exponential`,
+    :func:`~spatial.weights.economic_distance` and
+    :func:`~spatial.weights.economic_geographic`, on great-circle (haversine)
+    distances :math:`d_{ij}` in km between the centroids of each unit's largest
+    part (``mainland_centroid_lon``/``_lat``; the centroid itself for one-part
+    units), so that Zhoushan sits on Zhoushan island rather than in the sea
+    between its islands. In the source, Sansha's largest part is a reef outline
+    in the Spratly Islands (7.7°N, 114.3°E), 1,292 km from Sanya, its nearest
+    unit: a ``"band:KM"`` under that leaves Sansha without neighbours (an error;
+    the next farthest nearest neighbour is Ngari's, 473 km).
+
+    Islands. On the 337 units, Haikou (460100), Sanya (460200), Sansha (460300)
+    and Danzhou (460400) touch no other unit (Hainan's other land is
+    county-level); by the default rule Haikou, Sanya and Danzhou are linked to
+    Zhanjiang (440800) and Sansha to Jiangmen (440700), whose boundary is
+    nearest to its reef outlines. On the 367 units only Sansha is an island.
+    Zhoushan shares a boundary point with Shanghai in the source polygons, so
+    it is not one. The 337-unit contiguity W is then connected; on the 367
+    units Hainan's 19 units (Sansha linked to Wanning, 469006) form a second
+    component, without a land link to the mainland (add one with a mapping,
+    e.g. ``{"460100": ["440800"], "460300": ["469006"]}``, if wanted). As with
+    :data:`HAINAN_LINK` for the provinces, the links are a convention, not a
+    land border: pass ``islands="error"`` to see them or a mapping to choose
+    others.
+
+    References
+    ----------
+    Anselin, L. and Rey, S. J. (2014). *Modern Spatial Econometrics in Practice: A
+    Guide to GeoDa, GeoDaSpace and PySAL*. GeoDa Press, Chicago.
+
+    Getis, A. and Aldstadt, J. (2004). Constructing the spatial weights matrix using
+    a local statistic. *Geographical Analysis* 36(2): 90-104.
+
+    Sinnott, R. W. (1984). Virtues of the haversine. *Sky and Telescope* 68(2): 159.
+
+    Examples
+    --------
+    >>> w = china_cities("queen", transform="none")
+    >>> w.n, w.is_symmetric
+    (337, True)
+    >>> int(w.neighbor_counts["460100"]), china_cities("knn:5").n_links
+    (1, 1685)
+
+    Haikou (an island unit without Hainan's counties) is linked to Zhanjiang:
+
+    >>> w.sparse[w.ids.index("460100")].indices.tolist() == [w.ids.index("440800")]
+    True
+    >>> china_cities("rook", include_county_level=True).n
+    367
+    """
+    name, value = _parse_city_kind(kind)
+    gdf = load_china_cities(include_county_level=include_county_level)
+    if cities is not None:
+        codes = list(dict.fromkeys(resolve_cities(cities)))
+        outside = [c for c in codes if c not in gdf.index]
+        if outside:
+            raise WeightsAlignmentError(
+                f"Units {format_items(outside)} are county-level units administered by "
+                "their province; pass include_county_level=True to include them."
+            )
+        gdf = gdf.loc[codes]
+    codes = list(gdf.index)
+    if name in ("queen", "rook"):
+        return _city_contiguity(gdf, rook=name == "rook", islands=islands, transform=transform)
+    points = gdf[["mainland_centroid_lon", "mainland_centroid_lat"]].to_numpy()
+    if name == "knn":
+        return knn(points, codes, int(value), transform=transform)
+    if name == "band":
+        return distance_band(points, codes, value, transform=transform)
+    if name == "negexp":
+        return negative_exponential(points, codes, scale=value, cutoff=cutoff, transform=transform)
+    geographic = inverse_distance(points, codes, power=power, cutoff=cutoff, transform=transform)
+    if name == "distance":
+        return geographic
+    values = _economic_values(economic, codes, name, resolve_cities, "city")
+    econ = economic_distance(values, transform=transform)
+    if name == "economic":
         return econ
     return economic_geographic(geographic, econ, phi, transform=transform)
