@@ -1,4 +1,4 @@
-"""Maps of China's provinces: choropleths and LISA cluster maps.
+"""Maps of China's provinces and prefecture-level cities: choropleths and LISA cluster maps.
 
 Every function builds a :class:`matplotlib.figure.Figure` on an Agg canvas (no
 ``pyplot`` state, so it runs headless), returns it, and writes it to ``path``
@@ -9,14 +9,17 @@ when one is given (see :mod:`spatial.viz.figure`). Labels are English
 Maps of China use an Albers equal-area projection (standard parallels 25 N and
 47 N, central meridian 105 E), draw Taiwan, Hong Kong and Macao in grey as "no
 data" when the panel does not cover them, and show the South China Sea
-islands in an inset, as maps of China in journals do.
+islands in an inset, as maps of China in journals do. Maps by prefecture-level
+city (``choropleth(..., level="city")``) draw the province borders over the
+city polygons.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -29,7 +32,7 @@ from .._core.options import Language, check_option
 from .._core.panel import PanelArrays, panel_arrays, require_columns
 from ..exceptions import PanelStructureError, SpecificationError
 from ..exploratory.autocorrelation import LISA_LABELS, LISA_LABELS_ZH
-from ..geography import load_china_provinces, resolve_provinces
+from ..geography import load_china_cities, load_china_provinces, resolve_cities, resolve_provinces
 from .figure import new_figure, save_figure, style, wording
 
 if TYPE_CHECKING:
@@ -45,7 +48,9 @@ if TYPE_CHECKING:
 __all__ = [
     "ALBERS_CHINA",
     "HOTSPOT_COLORS",
+    "LEVELS",
     "LISA_COLORS",
+    "PROVINCE_BORDERS_GID",
     "SCHEMES",
     "centre_path_map",
     "choropleth",
@@ -53,6 +58,13 @@ __all__ = [
     "lisa_map",
 ]
 
+Level = Literal["province", "city"]
+#: Levels of the default geography of :func:`choropleth`: the 31 provinces, or the
+#: prefecture-level cities (the 333 prefecture-level divisions, the 4 municipalities and the
+#: 30 county-level units administered by their province) with the province borders over them.
+LEVELS: tuple[str, ...] = ("province", "city")
+#: The ``gid`` of the line collections of province borders drawn over a city map.
+PROVINCE_BORDERS_GID = "province_borders"
 Scheme = Literal[
     "quantiles",
     "natural_breaks",
@@ -79,6 +91,9 @@ _MAINLAND = (72.0, 17.5, 136.0, 54.0)  # lon/lat window of the main map
 _SOUTH_CHINA_SEA = (106.5, 2.5, 123.5, 24.5)  # lon/lat window of the inset
 NO_DATA_COLOR = "#d9d9d9"
 EDGE_COLOR = "#4d4d4d"
+BORDER_COLOR = "#1a1a1a"
+#: Taiwan, Hong Kong and Macao on city maps: province-level units, coded like cities.
+_OTHER_UNIT_CODES = {"71": "710000", "81": "810000", "82": "820000"}
 #: LISA cluster colours (GeoDa's convention) and the no-data face of LISA maps.
 LISA_COLORS: dict[str, str] = {
     "HH": "#d7191c",
@@ -90,9 +105,16 @@ LISA_COLORS: dict[str, str] = {
 
 
 def _region_keys(
-    labels: pd.Series, geography: gpd.GeoDataFrame | None, region: Hashable
+    labels: pd.Series,
+    geography: gpd.GeoDataFrame | None,
+    region: Hashable,
+    level: str = "province",
+    provinces: pd.Series | None = None,
 ) -> list[Hashable]:
-    """Map the table's region labels to the index of the geography."""
+    """Map the table's region labels to the index of the geography (province or city codes;
+    ``provinces`` chooses among cities of the same name in several provinces)."""
+    if geography is None and level == "city":
+        return list(resolve_cities(labels, province=provinces))
     if geography is None:
         return list(resolve_provinces(labels))
     known = set(geography.index)
@@ -112,13 +134,16 @@ def _long_values(
     region: Hashable,
     year: Hashable,
     geography: gpd.GeoDataFrame | None,
+    level: str = "province",
+    province: Hashable | None = None,
 ) -> PanelArrays:
     """The values by (year, unit) through the toolkit's panel validator, units keyed like the
-    geography (province names resolved to codes); gaps and missing values stay NaN."""
-    require_columns(table, [region, year, value])
+    geography (province or city names resolved to codes); gaps and missing values stay NaN."""
+    require_columns(table, [region, year, value] + ([] if province is None else [province]))
+    provinces = None if province is None else table[province]
     frame = pd.DataFrame(
         {
-            "key": _region_keys(table[region], geography, region),
+            "key": _region_keys(table[region], geography, region, level, provinces),
             "year": table[year].to_numpy(),
             "value": table[value].to_numpy(),
         }
@@ -142,8 +167,18 @@ def _select_years(available: Sequence[Any], years: Any) -> list[Any]:
 
 
 # ----------------------------------------------------------------------------- maps
-def _china_geography(include_other: bool) -> gpd.GeoDataFrame:
-    return load_china_provinces(include_other=include_other).to_crs(ALBERS_CHINA)
+def _china_geography(include_other: bool, level: str = "province") -> gpd.GeoDataFrame:
+    """China's provinces, or its prefecture-level cities (with the county-level units under
+    their province, so the polygons tile every province), in the Albers projection."""
+    provinces = load_china_provinces(include_other=include_other)
+    if level == "province":
+        return provinces.to_crs(ALBERS_CHINA)
+    import geopandas as gpd
+
+    cities = load_china_cities(include_county_level=True)
+    others = provinces.loc[provinces.index.isin(list(_OTHER_UNIT_CODES))]
+    shapes = pd.concat([cities.geometry, others.geometry.rename(index=_OTHER_UNIT_CODES)])
+    return gpd.GeoDataFrame(geometry=shapes, crs=cities.crs).to_crs(ALBERS_CHINA)
 
 
 def _projected_window(window: tuple[float, float, float, float], crs: str) -> np.ndarray:
@@ -164,6 +199,18 @@ def _mainland_extent(geo: gpd.GeoDataFrame) -> np.ndarray:
     return np.array([xmin - pad_x, ymin - pad_y, xmax + 6 * pad_x, ymax + pad_y])
 
 
+@contextmanager
+def _deferred_drawing(fig: Figure) -> Iterator[None]:
+    """Skip the full render geopandas asks for after each layer (``canvas.draw_idle``, which
+    an Agg canvas runs at once): the figure is drawn once, when it is saved or shown."""
+    canvas = fig.canvas
+    canvas.draw_idle = lambda *args, **kwargs: None  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        del canvas.draw_idle
+
+
 def _draw_units(
     ax: Axes,
     geo: gpd.GeoDataFrame,
@@ -181,6 +228,12 @@ def _draw_units(
         )
     if (~has).any():
         geo.loc[~has].plot(ax=ax, edgecolor=EDGE_COLOR, linewidth=linewidth, **no_data)
+
+
+def _draw_borders(ax: Axes, borders: gpd.GeoDataFrame, linewidth: float) -> None:
+    """The outlines of ``borders`` over the units drawn, tagged :data:`PROVINCE_BORDERS_GID`."""
+    borders.boundary.plot(ax=ax, color=BORDER_COLOR, linewidth=linewidth)
+    ax.collections[-1].set_gid(PROVINCE_BORDERS_GID)
 
 
 def _north_arrow(ax: Axes, language: str) -> None:
@@ -219,7 +272,10 @@ def _map_figure(
     no_data: Mapping[str, Any],
     ncols: int,
     title: str | None,
+    borders: gpd.GeoDataFrame | None = None,
 ) -> Figure:
+    """Small multiples of ``geo`` coloured by panel; with ``borders`` (province polygons, same
+    projection) the units are drawn with thin edges and the borders over them."""
     n = len(panels)
     ncols = max(1, min(int(ncols), n))
     nrows = math.ceil(n / ncols)
@@ -227,27 +283,33 @@ def _map_figure(
     height = 2.75 * nrows + (0.35 if title else 0.0) + (0.0 if n == 1 else 0.55)
     fig = new_figure((width, height))
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
-    extent = _mainland_extent(geo) if china else None
+    extent = _mainland_extent(geo if borders is None else borders) if china else None
     scs = _projected_window(_SOUTH_CHINA_SEA, str(geo.crs)) if china else None
-    for ax, (caption, colors) in zip(axes, panels):
-        _draw_units(ax, geo, colors, no_data, linewidth=0.3)
-        if extent is not None and scs is not None:
-            ax.set_xlim(extent[0], extent[2])
-            ax.set_ylim(extent[1], extent[3])
-            inset = ax.inset_axes((0.845, 0.0, 0.155, 0.27))
-            _draw_units(inset, geo, colors, no_data, linewidth=0.2)
-            inset.set_xlim(scs[0], scs[2])
-            inset.set_ylim(scs[1], scs[3])
-            inset.set_xticks([])
-            inset.set_yticks([])
-            inset.set_xlabel("")
-            inset.set_ylabel("")
-            for spine in inset.spines.values():
-                spine.set_linewidth(0.5)
-            inset.text(0.5, 0.03, wording(language, "scs"), transform=inset.transAxes,
-                       ha="center", va="bottom", fontsize=4.5)  # fmt: skip
-        ax.set_axis_off()
-        ax.set_title(caption)
+    unit_width = 0.3 if borders is None else 0.1
+    with _deferred_drawing(fig):
+        for ax, (caption, colors) in zip(axes, panels):
+            _draw_units(ax, geo, colors, no_data, linewidth=unit_width)
+            if borders is not None:
+                _draw_borders(ax, borders, linewidth=0.45)
+            if extent is not None and scs is not None:
+                ax.set_xlim(extent[0], extent[2])
+                ax.set_ylim(extent[1], extent[3])
+                inset = ax.inset_axes((0.845, 0.0, 0.155, 0.27))
+                _draw_units(inset, geo, colors, no_data, linewidth=2 * unit_width / 3)
+                if borders is not None:
+                    _draw_borders(inset, borders, linewidth=0.3)
+                inset.set_xlim(scs[0], scs[2])
+                inset.set_ylim(scs[1], scs[3])
+                inset.set_xticks([])
+                inset.set_yticks([])
+                inset.set_xlabel("")
+                inset.set_ylabel("")
+                for spine in inset.spines.values():
+                    spine.set_linewidth(0.5)
+                inset.text(0.5, 0.03, wording(language, "scs"), transform=inset.transAxes,
+                           ha="center", va="bottom", fontsize=4.5)  # fmt: skip
+            ax.set_axis_off()
+            ax.set_title(caption)
     for ax in axes[n:]:
         ax.set_visible(False)
     if china:
@@ -296,9 +358,11 @@ def choropleth(
     table: pd.DataFrame,
     value: Hashable,
     *,
-    region: Hashable = "province",
+    region: Hashable | None = None,
     year: Hashable = "year",
     years: Any = None,
+    level: Level = "province",
+    province: Hashable | None = None,
     geography: gpd.GeoDataFrame | None = None,
     bands: Bands | None = None,
     closed: Closed = "left",
@@ -313,7 +377,7 @@ def choropleth(
     include_other: bool = True,
     dpi: float = 150,
 ) -> Figure:
-    """Choropleth map of a (province, year) variable, one panel per year.
+    """Choropleth map of a (province, year) or (city, year) variable, one panel per year.
 
     Parameters
     ----------
@@ -321,15 +385,31 @@ def choropleth(
         Long panel with a region column, a year column and ``value``.
     value : str
         Column to map.
-    region, year : str
-        Columns naming the region (names or codes in any spelling that
-        :func:`spatial.geography.resolve_provinces` accepts) and the year.
+    region : str, optional
+        Column naming the region (default ``"province"``, or ``"city"`` with
+        ``level="city"``): province names or codes in any spelling that
+        :func:`spatial.geography.resolve_provinces` accepts, or, by city,
+        6-digit codes or names that :func:`spatial.geography.resolve_cities`
+        accepts (names shared by cities of several provinces, such as Suzhou,
+        must be given as codes).
+    year : str, default "year"
+        Column naming the year.
     years : int or sequence, optional
         Years to draw (default: every year of the table); several years give
         small multiples with common classes, so colours compare across panels.
+    level : {"province", "city"}
+        Units of the default geography: the 31 provinces, or the
+        prefecture-level cities (the 333 prefecture-level divisions, the four
+        municipalities as one unit each, and the 30 county-level units
+        administered by their province, so that the polygons tile China) with
+        the province borders drawn over them. Ignored when ``geography`` is given.
+    province : str, optional
+        With ``level="city"``: a column naming each city's province (any
+        spelling), which chooses among cities of the same name in several
+        provinces (Suzhou in Jiangsu or Anhui) and checks the others.
     geography : GeoDataFrame, optional
         Polygons indexed by the region labels of ``table`` (default: China's
-        provinces, Albers projection, South China Sea inset).
+        provinces or cities, see ``level``, Albers projection, South China Sea inset).
     bands : Bands, optional
         Classify by a labelled band scheme (e.g. ``coupling.TEN_TIER``, the ten
         tiers of the coupling-coordination degree D); overrides ``scheme``.
@@ -354,7 +434,8 @@ def choropleth(
     ncols : int, default 3
         Panels per row.
     include_other : bool, default True
-        Draw Taiwan, Hong Kong and Macao (as "no data" unless the table has them).
+        Draw Taiwan, Hong Kong and Macao (as "no data" unless the table has them;
+        always "no data" on city maps).
     dpi : float, default 150
         Resolution of the written file.
 
@@ -365,14 +446,19 @@ def choropleth(
     Raises
     ------
     ProvinceNameError
-        Region names that do not resolve, with the nearest matches.
+        Province names that do not resolve, with the nearest matches.
+    CityNameError
+        With ``level="city"``: city names that do not resolve (with the nearest
+        matches) or that name cities in several provinces.
     FontNotFoundError
         ``language="zh"`` without a font with Chinese glyphs.
 
     Notes
     -----
     Units without a value in a year (and units outside the table) are drawn
-    in light grey and listed as "no data" in the legend.
+    in light grey and listed as "no data" in the legend. On city maps the
+    province borders are one line collection per map (and inset), with the
+    ``gid`` :data:`PROVINCE_BORDERS_GID`.
 
     Examples
     --------
@@ -382,14 +468,25 @@ def choropleth(
     >>> fig = choropleth(panel, "gdp", years=[2022, 2023], k=3)
     >>> len([ax for ax in fig.axes if ax.get_visible() and ax.get_title()])
     2
+    >>> cities = pd.DataFrame({"city": ["苏州", "Nanjing", "320200"], "year": 2023,
+    ...                        "gdp": [2.47, 1.74, 1.55]})
+    >>> fig = choropleth(cities, "gdp", level="city", k=3)
     """
+    check_option("level", level, LEVELS)
+    if province is not None and (level != "city" or geography is not None):
+        raise SpecificationError(
+            f"province={province!r} chooses among cities of the same name; it needs "
+            f"level='city' and the default geography (got level={level!r}"
+            f"{'' if geography is None else ' and a geography'})."
+        )
+    region = level if region is None else region
     with style(language):
         if bands is None:
             check_option("scheme", scheme, tuple(SCHEMES))
             if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2:
                 raise SpecificationError(f"k must be an integer >= 2, got {k!r}.")
-        panel = _long_values(table, value, region, year, geography)
-        geo = _china_geography(include_other) if geography is None else geography
+        panel = _long_values(table, value, region, year, geography, level, province)
+        geo = _china_geography(include_other, level) if geography is None else geography
         outside = sorted({str(c) for c in panel.regions if c not in set(geo.index)})
         if outside:
             hint = "" if geography is not None else " (include_other=True draws Taiwan, HK, Macao)"
@@ -448,6 +545,9 @@ def choropleth(
             no_data={"facecolor": NO_DATA_COLOR},
             ncols=ncols,
             title=title,
+            borders=(
+                _china_geography(include_other) if geography is None and level == "city" else None
+            ),
         )
         save_figure(fig, path, dpi=dpi)
     return fig
