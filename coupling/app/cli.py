@@ -8,6 +8,13 @@
   ``economic:<column>``) or read from a file (GAL, GWT, CSV).
 * ``liangye weights --kind queen --out w.gal`` — China's provincial W for other software.
 
+``--level city`` (``sdm`` and ``weights``) works on prefecture-level cities instead: the
+region column is resolved with :func:`spatial.geography.resolve_cities` (``--province-column``
+for names shared by two provinces, such as Suzhou), optionally aligned to the current units
+with :func:`spatial.geography.align_cities` (``--align``), and the built-in W come from
+:func:`spatial.weights.china_cities` (``queen``, ``rook``, ``knn:K``, ``distance``,
+``band:KM``, ``negexp:KM``, ``economic:COLUMN``).
+
 Input files are CSV (UTF-8 with or without BOM, or GB18030/GBK, detected; ``--encoding``
 to force one), TSV or Excel (``.xlsx``, ``.xls``); numbers written with thousands
 separators are read as numbers. Output CSV is UTF-8 with a byte-order mark by default, so
@@ -41,6 +48,8 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 __all__ = [
+    "CITY_W_KINDS",
+    "LEVELS",
     "W_KINDS",
     "CommandError",
     "china_weights",
@@ -80,7 +89,13 @@ TOPSIS_OPTIONS = (
 SCORE_METHODS = ("coupling", "topsis")
 #: The built-in kinds of ``--w`` and ``weights --kind`` (China's 31 provinces).
 W_KINDS = ("queen", "rook", "knn:K", "distance", "economic:COLUMN")
+#: The built-in kinds at ``--level city`` (China's prefecture-level cities).
+CITY_W_KINDS = ("queen", "rook", "knn:K", "distance", "band:KM", "negexp:KM", "economic:COLUMN")
 ISLANDS = ("hainan", "nearest", "error")
+#: The units of ``--level``.
+LEVELS = ("province", "city")
+#: What ``--align`` does with the values of units merged into one current unit.
+ALIGN_HOW = ("sum", "mean", "drop")
 
 
 class CommandError(LiangyeError, ValueError):
@@ -178,18 +193,29 @@ def china_weights(
     *,
     data: pd.DataFrame | None = None,
     region: str | None = None,
-    islands: str = "hainan",
+    islands: str | None = None,
+    level: str = "province",
 ) -> Any:
-    """China's provincial W from a ``--w``/``--kind`` spec, for the provinces of ``data``.
+    """China's provincial (or city) W from a ``--w``/``--kind`` spec, for the units of ``data``.
 
     ``queen`` and ``rook`` (contiguity; Hainan linked to Guangdong by default,
     ``islands="nearest"`` or ``"error"`` otherwise), ``knn:K`` (K nearest capitals),
     ``distance`` (inverse great-circle distance between capitals) and
     ``economic:COLUMN`` (``1/|x_i - x_j|`` of the column's mean over the years of
     ``data``). With ``data``, W covers the provinces it names (any spelling).
+
+    ``level="city"``: :func:`spatial.weights.china_cities` (ids: 6-digit codes) with the
+    kinds of :data:`CITY_W_KINDS`; ``data[region]`` then holds names or codes of
+    prefecture-level units, and islands are linked to the nearest mainland unit
+    (``islands="nearest"``, the default there) or refused (``"error"``).
     """
     from spatial.weights import HAINAN_LINK, china_provinces
 
+    if level not in LEVELS:
+        raise CommandError(f"--level {level!r} is not one of {', '.join(LEVELS)}")
+    if level == "city":
+        return _city_weights(spec, data=data, region=region, islands=islands)
+    islands = islands or "hainan"
     kind, _, argument = spec.partition(":")
     kind = kind.strip().lower()
     link = {"hainan": HAINAN_LINK, "nearest": "nearest", "error": "error"}
@@ -209,37 +235,209 @@ def china_weights(
     if kind == "distance":
         return china_provinces("distance", **options)
     if kind == "economic":
-        if data is None or region is None or not argument:
-            raise CommandError("--w economic:COLUMN needs a column of the data, e.g. economic:gdp")
-        if argument not in data.columns:
-            raise CommandError(
-                f"--w economic:{argument}: no column {argument!r} in the data."
-                + suggest(argument, data.columns)
-            )
-        values = pd.Series(
-            pd.to_numeric(data[argument], errors="coerce").to_numpy(),
-            index=pd.MultiIndex.from_arrays([data[region], range(len(data))]),
-        )  # a (province, row) Series: averaged over the rows of each province
+        values = _economic_column(data, region, argument)  # averaged over each province's rows
         return china_provinces("economic", economic=values, **options)
     raise CommandError(
         f"--w {spec!r} is neither a weights file nor a built-in kind; use one of "
         f"{', '.join(W_KINDS)} or the path of a .gal, .gwt or .csv file"
+        + (" (band:KM and negexp:KM are kinds of --level city)" if kind in ("band", "negexp")
+           else "")
+    )  # fmt: skip
+
+
+def _economic_column(data: pd.DataFrame | None, region: str | None, argument: str) -> pd.Series:
+    """A (unit, row) Series of ``--w economic:COLUMN``, averaged over each unit's rows."""
+    if data is None or region is None or not argument:
+        raise CommandError("--w economic:COLUMN needs a column of the data, e.g. economic:gdp")
+    if argument not in data.columns:
+        raise CommandError(
+            f"--w economic:{argument}: no column {argument!r} in the data."
+            + suggest(argument, data.columns)
+        )
+    return pd.Series(
+        pd.to_numeric(data[argument], errors="coerce").to_numpy(),
+        index=pd.MultiIndex.from_arrays([data[region], range(len(data))]),
     )
+
+
+def _city_weights(
+    spec: str, *, data: pd.DataFrame | None, region: str | None, islands: str | None
+) -> Any:
+    """W of China's prefecture-level cities (``--level city``), ids = 6-digit codes."""
+    from spatial.weights import china_cities
+
+    islands = islands or "nearest"
+    if islands not in ("nearest", "error"):
+        raise CommandError(
+            f"--islands {islands} is for provinces; at --level city use nearest (each island "
+            "unit linked to the mainland unit with the nearest boundary, the default) or error"
+        )
+    kind, _, argument = spec.partition(":")
+    kind = kind.strip().lower()
+    options: dict[str, Any] = {}
+    if data is not None and region is not None:
+        options["cities"] = list(pd.unique(data[region]))
+    if kind in ("queen", "rook"):
+        return china_cities(kind, islands=islands, **options)  # type: ignore[arg-type]
+    if kind == "economic":
+        values = _economic_column(data, region, argument.strip())
+        return china_cities("economic", economic=values, **options)
+    if kind in ("knn", "band", "negexp", "distance"):
+        if kind == "distance" and argument:
+            raise CommandError(f"--w {spec!r}: distance takes no argument (band:KM does)")
+        try:
+            return china_cities(f"{kind}:{argument}" if argument else kind, **options)
+        except LiangyeError as err:
+            raise CommandError(f"--w {spec!r}: {err}") from err
+    raise CommandError(
+        f"--w {spec!r} is neither a weights file nor a built-in kind at --level city; use one "
+        f"of {', '.join(CITY_W_KINDS)} or the path of a .gal, .gwt or .csv file"
+    )
+
+
+class _CityUnits:
+    """What ``--level city`` did to the region column: the codes, notes and tables."""
+
+    def __init__(
+        self, frame: pd.DataFrame, notes: list[str], units: pd.DataFrame, alignment: Any
+    ) -> None:
+        self.frame = frame  # the data with the region column as 6-digit codes
+        self.notes = notes  # one line per fact: resolved, unified, disambiguated, merged
+        self.units = units  # one row per unit: code, names, province, spellings, rows
+        self.alignment = alignment  # the report of align_cities, or None
+
+
+def _city_error(err: LiangyeError, args: argparse.Namespace) -> CommandError:
+    """A city-name error in the terms of the command line."""
+    message = str(err).replace(
+        "Pass province= (one per name, or {name: province}) to choose.",
+        "Pass --province-column COL (a column naming each row's province) to choose.",
+    )
+    if "do not resolve" in message and not getattr(args, "align", None):
+        message += (
+            " Units merged, split or renamed since 2000 (莱芜, 巢湖, 襄樊, 毕节地区) are "
+            "mapped to the current ones by --align."
+        )
+    return CommandError(f"--level city, column {args.region!r}: {message}")
+
+
+def _city_panel(
+    frame: pd.DataFrame, args: argparse.Namespace, year: str | None, columns: Sequence[str]
+) -> _CityUnits:
+    """Resolve (and with ``--align`` align) the region column of a city panel to 6-digit codes.
+
+    ``columns`` are the numeric columns an alignment carries over (the others are left out).
+    """
+    from spatial.geography import align_cities, load_china_cities, resolve_cities
+    from spatial.geography.cities import CityNameError
+
+    region, province_column = args.region, args.province_column
+    align = getattr(args, "align", None)  # liangye weights has no --align
+    if province_column is not None and province_column not in frame.columns:
+        raise CommandError(
+            f"--province-column {province_column!r} is not a column of the data."
+            + suggest(province_column, frame.columns)
+        )
+    province = None if province_column is None else frame[province_column]
+    notes: list[str] = []
+    alignment = None
+    labels = frame[region]
+    try:
+        if align:
+            if year is None:
+                raise CommandError("--align needs a year column (--year)")
+            aligned, alignment = align_cities(
+                frame, region=region, year=year, value_columns=list(dict.fromkeys(columns)),
+                how=align, province=province_column,
+            )  # fmt: skip
+            codes = list(aligned[region])
+            out = aligned
+        else:
+            codes = resolve_cities(labels, province=province)
+            out = frame.copy()
+            out[region] = codes
+    except CityNameError as err:
+        raise _city_error(err, args) from err
+    cities = load_china_cities(include_county_level=True).set_index("code")
+    order = list(dict.fromkeys(codes))
+    units = cities.loc[order, ["name_zh", "name_en", "province_zh"]].rename_axis("code")
+    units["rows"] = pd.Series(codes).value_counts().reindex(order).to_numpy()
+    where = f", {year} {out[year].min()}-{out[year].max()}" if year is not None else ""
+    notes.append(
+        f"Level: prefecture-level cities. {len(labels)} rows of {region!r} resolved to "
+        f"{len(order)} units{where} (ids: 6-digit GB/T 2260 codes; names in units.csv)."
+    )
+    if not align:
+        spellings = pd.Series(list(labels), dtype=object).astype(str).groupby(
+            pd.Series(codes)).agg(lambda s: list(dict.fromkeys(s)))  # fmt: skip
+        units["spellings"] = ["; ".join(spellings[c]) for c in order]
+        several = [
+            f"{', '.join(spellings[c])} -> {cities.at[c, 'name_zh']} ({c})"
+            for c in order
+            if len(spellings[c]) > 1
+        ]
+        if several:
+            notes.append(f"Names spelled in more than one way are one unit: {'; '.join(several)}.")
+        if province is not None:
+            needed = []
+            for name in dict.fromkeys(labels):
+                try:
+                    resolve_cities([name])
+                except CityNameError:
+                    chosen = sorted({c for lab, c in zip(labels, codes) if lab == name})
+                    shown = ", ".join(f"{cities.at[c, 'name_zh']} ({cities.at[c, 'province_zh']}"
+                                      f", {c})" for c in chosen)  # fmt: skip
+                    needed.append(f"{name} -> {shown}")
+            if needed:
+                notes.append(
+                    f"Names shared by several provinces, resolved with {province_column!r}: "
+                    + "; ".join(needed)
+                    + "."
+                )
+    elif alignment is not None and len(alignment):
+        grouped = alignment.groupby(["action", "label", "to_name"], sort=False)["year"]
+        said = [
+            f"{action} {label} -> {to} ({years.min()}-{years.max()}, {len(years)} rows)"
+            for (action, label, to), years in grouped
+        ]
+        how = {"sum": "added", "mean": "averaged", "drop": "dropped"}[align]
+        notes.append(
+            f"Aligned to the current units (--align {align}: the values of units merged "
+            f"into another are {how}): " + "; ".join(said) + ". Details in alignment.csv."
+        )
+    else:
+        notes.append("Aligned to the current units (--align): nothing to merge or rename.")
+    return _CityUnits(out, notes, units.reset_index(), alignment)
 
 
 def _weights(args: argparse.Namespace, frame: pd.DataFrame) -> tuple[Any, str]:
     """The W of ``liangye sdm`` and a line describing it."""
-    from spatial.weights import read_weights
+    from spatial.weights import SpatialWeights, read_weights
 
+    city = getattr(args, "level", "province") == "city"
+    kinds = CITY_W_KINDS if city else W_KINDS
     path = Path(args.w)
     if path.suffix.lower() in (".gal", ".gwt", ".csv") or path.is_file():
         if not path.is_file():
             raise CommandError(
-                f"weights file not found: {path} (or use a built-in kind: {', '.join(W_KINDS)})"
+                f"weights file not found: {path} (or use a built-in kind: {', '.join(kinds)})"
             )
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            w = read_weights(path, ids=list(pd.unique(frame[args.region])))
+            if city:  # the file's ids (names or codes) resolved like the data's
+                from spatial.geography import resolve_cities
+                from spatial.geography.cities import CityNameError
+
+                w = read_weights(path)
+                try:
+                    ids = resolve_cities([str(i) for i in w.ids])
+                except CityNameError as err:
+                    raise CommandError(f"ids of {path}: {err}") from err
+                transform = "row" if w.is_row_standardized else "none"
+                w = SpatialWeights(w.matrix, ids, transform)  # type: ignore[arg-type]
+                w = w.reorder(list(pd.unique(frame[args.region])))
+            else:
+                w = read_weights(path, ids=list(pd.unique(frame[args.region])))
         folded = sorted({str(c.message).split("\n")[0] for c in caught})
         if w.islands:
             raise CommandError(
@@ -248,10 +446,16 @@ def _weights(args: argparse.Namespace, frame: pd.DataFrame) -> tuple[Any, str]:
                 "Guangdong)" + (f" [reader said: {'; '.join(folded)}]" if folded else "")
             )
         described = f"file {path}"
+    elif city:
+        w = china_weights(args.w, data=frame, region=args.region, islands=args.islands,
+                          level="city")  # fmt: skip
+        described = f"China's prefecture-level cities ({w.n} units), {args.w}" + (
+            f" (islands: {args.islands or 'nearest'})" if args.w in ("queen", "rook") else ""
+        )
     else:
         w = china_weights(args.w, data=frame, region=args.region, islands=args.islands)
         described = f"China's provinces, {args.w}" + (
-            f" (islands: {args.islands})" if args.w in ("queen", "rook") else ""
+            f" (islands: {args.islands or 'hainan'})" if args.w in ("queen", "rook") else ""
         )
     if args.standardize:
         w = w.standardize("row")
@@ -477,6 +681,8 @@ def run_sdm(args: argparse.Namespace) -> str:
         "sdem": SpatialDurbinErrorPanel,
         "slx": SLXPanel,
     }
+    if args.level != "city" and (args.align or args.province_column):
+        raise CommandError("--align and --province-column belong to --level city")
     frame, source = _read(Path(args.data), args)
     _keys(frame, Path(args.data), args.region, args.region_year, "pass --region/--year")
     missing = [c for c in [args.y, *args.x] if c not in frame.columns]
@@ -486,6 +692,12 @@ def run_sdm(args: argparse.Namespace) -> str:
             f"column(s) {missing} not in {args.data}.{hints} Its columns: "
             f"{', '.join(map(str, frame.columns))}"
         )
+    units = None
+    if args.level == "city":
+        kind, _, argument = str(args.w).partition(":")
+        economic = [argument] if kind.strip().lower() == "economic" and argument in frame else []
+        units = _city_panel(frame, args, args.region_year, [args.y, *args.x, *economic])
+        frame = units.frame
     w, w_text = _weights(args, frame)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -501,6 +713,12 @@ def run_sdm(args: argparse.Namespace) -> str:
          "p_value": result.pvalues}
     ).rename_axis("term")  # fmt: skip
     tables = {"params.csv": params.reset_index()}
+    level_notes: list[str] = []
+    if units is not None:
+        level_notes = units.notes
+        tables["units.csv"] = units.units
+        if units.alignment is not None:
+            tables["alignment.csv"] = units.alignment
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     report = Report(f"{result.model} panel model of {args.y}", language=args.lang)
@@ -512,13 +730,18 @@ def run_sdm(args: argparse.Namespace) -> str:
             "dependent variable": args.y,
             "regressors": ", ".join(args.x),
             "region, year": f"{args.region}, {args.region_year}",
+            "level": "prefecture-level cities" if units is not None else "provinces",
             "W": w_text,
             "options": f"model={args.model}, effects={args.effects}, "
             f"bias_correction={args.bias_correction}, impacts={args.impacts}",
         }
     )
-    for note in [*_source_notes(source), *said]:
+    for note in [*_source_notes(source), *level_notes, *said]:
         report.text(note)
+    if units is not None:
+        report.table("Units (prefecture-level cities)", units.units.set_index("code"), "units")
+        if units.alignment is not None and len(units.alignment):
+            report.table("Alignment to the current units", units.alignment, "alignment")
     report.heading("Estimates")
     report.table("Coefficients", params, "params_table")
     if args.model in ("sdm", "sar", "sdem", "slx"):
@@ -531,7 +754,8 @@ def run_sdm(args: argparse.Namespace) -> str:
     _write_tables(out, tables, args.output_encoding)
     report.write(out, csv_encoding=args.output_encoding)
     (out / "summary.txt").write_text(text + "\n", encoding="utf-8")
-    lines = [text, *said, f"\nWrote {', '.join(tables)}, summary.txt, report.html to {out}."]
+    lines = [*level_notes, text, *said]
+    lines.append(f"\nWrote {', '.join(tables)}, summary.txt, report.html to {out}.")
     return "\n".join(lines)
 
 
@@ -566,20 +790,33 @@ def _draw_effects(ax: Any, frame: pd.DataFrame, names: list[str]) -> None:
 
 
 def run_weights(args: argparse.Namespace) -> str:
-    """``liangye weights``: write China's provincial W to a GAL, GWT or CSV file."""
+    """``liangye weights``: write China's provincial (or city) W to a GAL, GWT or CSV file."""
     from spatial.weights import write_weights
 
     frame = None
+    notes: list[str] = []
+    city = args.level == "city"
+    if args.province_column and not city:
+        raise CommandError("--province-column belongs to --level city")
     if args.data is not None:
         frame, _ = _read(Path(args.data), args)
         _keys(frame, Path(args.data), args.region, args.region, "pass --region")
+        if city:
+            units = _city_panel(frame, args, None, [])
+            frame, notes = units.frame, units.notes
     elif args.kind.startswith("economic"):
         raise CommandError("--kind economic:COLUMN needs --data FILE with that column")
-    w = china_weights(args.kind, data=frame, region=args.region, islands=args.islands)
+    w = china_weights(args.kind, data=frame, region=args.region, islands=args.islands,
+                      level=args.level)  # fmt: skip
     if args.standardize:
         w = w.standardize("row")
     path = write_weights(w, Path(args.out))
-    return f"Wrote {w.n} provinces, {w.n_links} links ({args.kind}) to {path}."
+    units_name = "prefecture-level cities (ids: 6-digit codes)" if city else "provinces"
+    islands = ""
+    if args.kind in ("queen", "rook"):
+        islands = f", islands: {args.islands or ('nearest' if city else 'hainan')}"
+    done = f"Wrote {w.n} {units_name}, {w.n_links} links ({args.kind}{islands}) to {path}."
+    return "\n".join([*notes, done])
 
 
 # ---------------------------------------------------------------------------- parser
@@ -595,6 +832,15 @@ def _input_options(parser: argparse.ArgumentParser) -> None:
         help="encoding of the CSV outputs (default utf-8-sig: UTF-8 with BOM, for Excel)",
     )
     parser.add_argument("--lang", default="en", choices=["en", "zh"], help="report language")
+
+
+def _level_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--level", default="province", choices=list(LEVELS),
+                        help="units: China's 31 provinces (default) or its prefecture-level "
+                        "cities (names resolved, W of china_cities)")  # fmt: skip
+    parser.add_argument("--province-column",
+                        help="--level city: column naming each row's province, for city names "
+                        "shared by two provinces (Suzhou: 苏州 or 宿州)")  # fmt: skip
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -633,11 +879,16 @@ def _parser() -> argparse.ArgumentParser:
     sdm.add_argument("--y", required=True, help="dependent variable")
     sdm.add_argument("--x", nargs="+", required=True, help="regressors")
     sdm.add_argument("--w", required=True,
-                     help=f"weights: {', '.join(W_KINDS)} (China's provinces) or a .gal, "
-                     ".gwt or .csv file")  # fmt: skip
-    sdm.add_argument("--islands", default="hainan", choices=list(ISLANDS),
-                     help="contiguity W: link Hainan to Guangdong (default), to the "
-                     "nearest province, or stop")  # fmt: skip
+                     help=f"weights: {', '.join(W_KINDS)} (China's provinces; at --level "
+                     f"city {', '.join(CITY_W_KINDS)}) or a .gal, .gwt or .csv file")  # fmt: skip
+    sdm.add_argument("--islands", default=None, choices=list(ISLANDS),
+                     help="contiguity W: link Hainan to Guangdong (default for provinces), "
+                     "to the nearest unit (default for cities), or stop")  # fmt: skip
+    _level_options(sdm)
+    sdm.add_argument("--align", nargs="?", const="sum", choices=list(ALIGN_HOW),
+                     help="--level city: map old units (莱芜, 巢湖, 襄樊...) onto the current "
+                     "ones; values of merged units are added (sum, the default), averaged "
+                     "(mean) or the absorbed units dropped (drop)")  # fmt: skip
     sdm.add_argument("--region", default="region", help="region column (default region)")
     sdm.add_argument("--year", dest="region_year", default="year",
                      help="year column (default year)")  # fmt: skip
@@ -652,10 +903,13 @@ def _parser() -> argparse.ArgumentParser:
     sdm.add_argument("--out", default="liangye-sdm", help="output folder")
     _input_options(sdm)
     weights = commands.add_parser("weights", help="write China's provincial W to a file")
-    weights.add_argument("--kind", default="queen", help=f"one of {', '.join(W_KINDS)}")
-    weights.add_argument("--islands", default="hainan", choices=list(ISLANDS))
-    weights.add_argument("--data", help="file with the provinces to keep (and the economic column)")
-    weights.add_argument("--region", default="region", help="province column of --data")
+    weights.add_argument("--kind", default="queen",
+                         help=f"one of {', '.join(W_KINDS)} (at --level city "
+                         f"{', '.join(CITY_W_KINDS)})")  # fmt: skip
+    weights.add_argument("--islands", default=None, choices=list(ISLANDS))
+    _level_options(weights)
+    weights.add_argument("--data", help="file with the units to keep (and the economic column)")
+    weights.add_argument("--region", default="region", help="province or city column of --data")
     weights.add_argument("--no-standardize", dest="standardize", action="store_false",
                          help="write binary/raw weights (default: row-standardized)")  # fmt: skip
     weights.add_argument("--out", required=True, help="output file: .gal, .gwt or .csv")

@@ -391,3 +391,161 @@ def test_score_method_topsis(tmp_path, capsys):
                     encoding="utf-8")  # fmt: skip
     assert main([*args[:-4], "--out", str(out)]) == 2  # default method: coupling
     assert "belong to --method topsis" in capsys.readouterr().err
+
+
+# ------------------------------------------------------- prefecture-level cities (--level city)
+CITY_PROVINCES = ["江苏", "安徽", "浙江", "上海"]  # 13 + 16 + 11 + 1 = 41 units
+CITY_TRUTH = {"rho": 0.4, "x": 1.0, "W_x": 0.5}
+
+
+def city_panel(seed: int = 7) -> pd.DataFrame:
+    """A simulated SDM panel of 41 cities of Jiangsu, Anhui, Zhejiang and Shanghai, 2013-2020,
+    keyed as a yearbook extract: Chinese short names, 南京市 spelled in full from 2018, and
+    苏州 (Jiangsu) and 宿州 (Anhui) both written "Suzhou", told apart by the 省份 column.
+
+    y_t = (I - 0.4 W)^-1 (1.0 x_t + 0.5 W x_t + mu + xi_t + e_t), W the row-standardized
+    queen W of the 41 units (islands linked to the nearest unit), x ~ N(0, 1), mu ~ N(0, 1),
+    xi_t ~ N(0, 0.5^2), e ~ N(0, 0.1^2).
+    """
+    from spatial.geography import load_china_cities
+    from spatial.weights import china_cities
+
+    rng = np.random.default_rng(seed)
+    cities = load_china_cities()
+    part = cities[cities["province_zh"].isin(CITY_PROVINCES)]
+    codes = part["code"].tolist()
+    w = china_cities("queen", cities=codes).sparse.toarray()
+    n, years = len(codes), range(2013, 2021)
+    a = np.eye(n) - CITY_TRUTH["rho"] * w
+    mu = rng.normal(size=n)
+    rows = []
+    for year in years:
+        x = rng.normal(size=n)
+        rhs = CITY_TRUTH["x"] * x + CITY_TRUTH["W_x"] * (w @ x) + mu + rng.normal(0, 0.5)
+        y = np.linalg.solve(a, rhs + rng.normal(0, 0.1, size=n))
+        names = part["name_zh_short"].to_numpy(dtype=object).copy()
+        names[np.isin(codes, ["320500", "341300"])] = "Suzhou"
+        if year >= 2018:
+            names[codes.index("320100")] = "南京市"
+        rows.append(pd.DataFrame({"城市": names, "省份": part["province_zh"].to_numpy(),
+                                  "年份": year, "y": y, "x": x,
+                                  "gdp": np.exp(rng.normal(10, 0.3, size=n))}))  # fmt: skip
+    return pd.concat(rows, ignore_index=True)
+
+
+def city_args(data, out, *extra):
+    return ["sdm", str(data), "--y", "y", "--x", "x", "--region", "城市", "--year", "年份",
+            "--level", "city", "--out", str(out), *extra]  # fmt: skip
+
+
+def test_sdm_at_city_level_resolves_names_and_recovers_the_truth(tmp_path, capsys):
+    data = tmp_path / "城市面板.csv"
+    data.write_bytes(city_panel().to_csv(index=False).encode("gb18030"))
+    out = tmp_path / "city"
+    assert main(city_args(data, out, "--w", "queen", "--province-column", "省份")) == 0
+    printed = capsys.readouterr().out
+    assert "Level: prefecture-level cities. 328 rows of '城市' resolved to 41 units" in printed
+    assert "南京, 南京市 -> 南京市 (320100)" in printed  # the spellings unified, and said
+    assert "Suzhou -> 苏州市 (江苏, 320500), 宿州市 (安徽, 341300)" in printed
+    units = pd.read_csv(out / "units.csv", encoding="utf-8-sig", dtype={"code": str})
+    assert len(units) == 41 and {"320500", "341300", "310000"} <= set(units["code"])
+    params = pd.read_csv(out / "params.csv", encoding="utf-8-sig").set_index("term")["coef"]
+    assert params.index.tolist() == ["x", "W_x", "rho"]
+    for term, true in CITY_TRUTH.items():  # the simulated W is the W of --w queen
+        assert abs(params[term] - true) < 0.15, (term, params[term])
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "prefecture-level cities (41 units), queen (islands: nearest)" in page
+    assert "Units (prefecture-level cities)" in page
+    for kind in ("knn:4", "distance", "band:250", "economic:gdp"):
+        assert main(city_args(data, tmp_path / "k", "--w", kind, "--province-column", "省份")) == 0
+    page = (tmp_path / "k" / "report.html").read_text(encoding="utf-8")  # the last: economic
+    assert "prefecture-level cities (41 units), economic:gdp, row-standardized" in page
+
+
+def test_sdm_at_city_level_errors_in_one_line(tmp_path, capsys):
+    frame = city_panel()
+    data = tmp_path / "p.csv"
+    frame.to_csv(data, index=False)
+    assert main(city_args(data, tmp_path / "o", "--w", "queen")) == 2  # no --province-column
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "'Suzhou' could be Suzhou (苏州, Jiangsu, 320500)" in err
+    assert "Pass --province-column COL" in err
+    frame.loc[frame["城市"] == "无锡", "城市"] = "无钖"  # a typo: 钖 for 锡
+    frame.to_csv(data, index=False)
+    assert main(city_args(data, tmp_path / "o", "--w", "queen", "--province-column", "省份")) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("liangye sdm: error: --level city, column '城市': 1 city name(s) do not")
+    assert "'无钖'" in err and "--align" in err
+    args = city_args(data, tmp_path / "o", "--w", "hexagon", "--province-column", "省份")
+    frame.loc[frame["城市"] == "无钖", "城市"] = "无锡"
+    frame.to_csv(data, index=False)
+    assert main(args) == 2
+    assert "band:KM" in capsys.readouterr().err
+    assert main([*args[:-4], "--w", "knn:2.5", "--province-column", "省份"]) == 2
+    assert "knn:2.5" in capsys.readouterr().err
+    assert (
+        main([*args[:-4], "--w", "queen", "--islands", "hainan", "--province-column", "省份"]) == 2
+    )
+    assert "--islands hainan is for provinces" in capsys.readouterr().err
+    province_args = [a for a in args[:-4] if a not in ("--level", "city")]
+    assert main([*province_args, "--w", "queen", "--align"]) == 2
+    assert "belong to --level city" in capsys.readouterr().err
+
+
+def test_sdm_at_city_level_aligns_old_units(tmp_path, capsys):
+    """Laiwu (merged into Jinan in 2019) present until 2018: --align adds it to Jinan."""
+    frame = city_panel()
+    rng = np.random.default_rng(1)
+    extra = []
+    for name, last in (("济南", 2020), ("莱芜", 2018)):
+        years = np.arange(2013, last + 1)
+        extra.append(pd.DataFrame({"城市": name, "省份": "山东", "年份": years,
+                                   "y": rng.normal(size=years.size), "x": rng.normal(
+                                       size=years.size), "gdp": 1e4}))  # fmt: skip
+    frame = pd.concat([frame, *extra], ignore_index=True)
+    data = tmp_path / "p.csv"
+    frame.to_csv(data, index=False)
+    base = ["--w", "queen", "--province-column", "省份"]
+    assert main(city_args(data, tmp_path / "o", *base)) == 2
+    assert "'莱芜'" in capsys.readouterr().err  # not a current unit: use --align
+    out = tmp_path / "aligned"
+    assert main(city_args(data, out, *base, "--align")) == 0
+    printed = capsys.readouterr().out
+    assert "merged 莱芜 -> 济南市 (2013-2018, 6 rows)" in printed and "42 units" in printed
+    alignment = pd.read_csv(out / "alignment.csv", encoding="utf-8-sig", dtype={"to_code": str})
+    merged = alignment[alignment["action"] == "merged"]
+    assert merged["year"].tolist() == list(range(2013, 2019))
+    assert set(merged["to_code"]) == {"370100"}
+    units = pd.read_csv(out / "units.csv", encoding="utf-8-sig", dtype={"code": str})
+    assert len(units) == 42 and "370100" in set(units["code"])
+    assert "Alignment to the current units" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_weights_command_at_city_level(tmp_path, capsys):
+    from spatial.weights import read_weights
+
+    out = tmp_path / "cities.gal"
+    args = ["weights", "--level", "city", "--kind", "queen", "--out", str(out), "--no-standardize"]
+    assert main(args) == 0
+    assert "Wrote 337 prefecture-level cities" in capsys.readouterr().out
+    w = read_weights(out)
+    assert w.n == 337 and w.is_symmetric and "320500" in w.ids and "110000" in w.ids
+    assert w.neighbor_counts["460100"] == 1  # Haikou, an island unit, linked to Zhanjiang
+    data = tmp_path / "p.csv"
+    city_panel().to_csv(data, index=False)
+    subset = tmp_path / "sub.gwt"
+    assert main(["weights", "--level", "city", "--kind", "band:200", "--data", str(data),
+                 "--region", "城市", "--province-column", "省份",
+                 "--out", str(subset)]) == 0  # fmt: skip
+    printed = capsys.readouterr().out
+    assert "41 prefecture-level cities" in printed and "Suzhou ->" in printed
+    assert read_weights(subset).n == 41
+    # the city W file, keyed by codes, serves an sdm run on the names
+    assert main(city_args(data, tmp_path / "f", "--w", str(out), "--province-column", "省份")) == 2
+    assert "in W but not in the data" in capsys.readouterr().err  # 337 units vs 41
+    assert main(city_args(data, tmp_path / "f", "--w", str(subset),
+                          "--province-column", "省份")) == 0  # fmt: skip
+    assert main(["weights", "--level", "city", "--kind", "queen", "--islands", "error",
+                 "--out", str(out)]) == 2  # fmt: skip
+    assert "460100" in capsys.readouterr().err
