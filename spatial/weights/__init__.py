@@ -5,8 +5,9 @@
   distance, distance band, negative exponential, economic and nested
   economic-geographic weights.
 * :mod:`spatial.weights.io` — GAL, GWT and CSV files.
-* :mod:`spatial.weights.china` — :func:`china_provinces` and :func:`china_cities`, the
-  one-liners on the embedded provincial and prefecture-city geography.
+* :mod:`spatial.weights.china` — :func:`china_provinces`, :func:`china_cities` and
+  :func:`china_counties`, the one-liners on China's provinces, prefecture cities and
+  counties.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from .builders import (
     knn,
     negative_exponential,
 )
-from .china import CITY_KINDS, HAINAN_LINK, china_cities, china_provinces
+from .china import CITY_KINDS, HAINAN_LINK, china_cities, china_counties, china_provinces
 from .io import read_weights, write_weights
 from .matrix import DENSE_EIGEN_LIMIT, SpatialWeights
 
@@ -31,6 +32,7 @@ __all__ = [
     "HAINAN_LINK",
     "SpatialWeights",
     "china_cities",
+    "china_counties",
     "china_provinces",
     "contiguity",
     "distance_band",

