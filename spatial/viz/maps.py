@@ -184,6 +184,33 @@ def _select_years(available: Sequence[Any], years: Any) -> list[Any]:
 
 
 # ----------------------------------------------------------------------------- maps
+def _results_on_map(
+    table: pd.DataFrame,
+    region: Hashable,
+    year: Hashable,
+    columns: dict[str, Any],
+    geography: gpd.GeoDataFrame | None,
+    level: str,
+    include_other: bool,
+) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
+    """The region keys, years and ``columns`` of a results table, and the map's polygons."""
+    check_option("level", level, LEVELS)
+    long = pd.DataFrame(
+        {
+            "key": _region_keys(table[region], geography, region, level),
+            "year": table[year].to_numpy(),
+            **columns,
+        }
+    )
+    geo = _china_geography(include_other, level) if geography is None else geography
+    outside = sorted({str(c) for c in set(long["key"]) - set(geo.index)})
+    if outside:
+        raise SpecificationError(
+            f"Region(s) {format_items(outside)} of the results are not in the geography."
+        )
+    return long, geo
+
+
 def _china_geography(include_other: bool, level: str = "province") -> gpd.GeoDataFrame:
     """China's provinces, its prefecture-level cities (with the county-level units under
     their province, so the polygons tile every province) or its county-level units, in the
@@ -613,6 +640,7 @@ def lisa_map(
     language: Language = "en",
     title: str | None = None,
     path: str | Path | None = None,
+    level: Level = "province",
     geography: gpd.GeoDataFrame | None = None,
     include_other: bool = True,
     ncols: int = 3,
@@ -633,8 +661,12 @@ def lisa_map(
         Figure title.
     path : str or Path, optional
         Write the figure there.
+    level : {"province", "city", "county"}
+        The units of the results (as :func:`choropleth`): provinces, prefecture-level
+        cities or counties, with the higher-level borders drawn over them.
     geography : GeoDataFrame, optional
-        Polygons indexed by the region ids of the results (default China's provinces).
+        Polygons indexed by the region ids of the results (default China's units of
+        ``level``).
     include_other : bool, default True
         Draw Taiwan, Hong Kong and Macao, hatched as "no data".
     ncols : int, default 3
@@ -654,21 +686,12 @@ def lisa_map(
     """
     with style(language):
         table = local_results.table
-        region, year_col = local_results.region, local_results.year
-        long = pd.DataFrame(
-            {
-                "key": _region_keys(table[region], geography, region),
-                "year": table[year_col].to_numpy(),
-                "label": table["label"].astype(str).to_numpy(),
-            }
-        )
+        long, geo = _results_on_map(
+            table, local_results.region, local_results.year,
+            {"label": table["label"].astype(str).to_numpy()},
+            geography, level, include_other,
+        )  # fmt: skip
         chosen = _select_years(pd.unique(long["year"]).tolist(), year)
-        geo = _china_geography(include_other) if geography is None else geography
-        outside = sorted({str(c) for c in set(long["key"]) - set(geo.index)})
-        if outside:
-            raise SpecificationError(
-                f"Region(s) {format_items(outside)} of the results are not in the geography."
-            )
         categories = list(LISA_COLORS)
         panels = []
         counts = dict.fromkeys(categories, 0)
@@ -694,6 +717,7 @@ def lisa_map(
             language=language,
             china=geography is None,
             no_data=no_data,
+            borders=[] if geography is not None else _border_layers(level, include_other),
             ncols=ncols,
             title=title,
         )
@@ -727,6 +751,7 @@ def hotspot_map(
     language: Language = "en",
     title: str | None = None,
     path: str | Path | None = None,
+    level: Level = "province",
     geography: gpd.GeoDataFrame | None = None,
     include_other: bool = True,
     ncols: int = 3,
@@ -746,8 +771,12 @@ def hotspot_map(
         Figure title.
     path : str or Path, optional
         Write the figure there.
+    level : {"province", "city", "county"}
+        The units of the results (as :func:`choropleth`): provinces, prefecture-level
+        cities or counties, with the higher-level borders drawn over them.
     geography : GeoDataFrame, optional
-        Polygons indexed by the region ids of the results (default China's provinces).
+        Polygons indexed by the region ids of the results (default China's units of
+        ``level``).
     include_other : bool, default True
         Draw Taiwan, Hong Kong and Macao, hatched as "no data".
     ncols : int, default 3
@@ -769,21 +798,11 @@ def hotspot_map(
 
     with style(language):
         table = gi_results.table
-        region = gi_results.region
-        long = pd.DataFrame(
-            {
-                "key": _region_keys(table[region], geography, region),
-                "year": table[gi_results.year].to_numpy(),
-                "bin": table["bin"].to_numpy(),
-            }
-        )
+        long, geo = _results_on_map(
+            table, gi_results.region, gi_results.year, {"bin": table["bin"].to_numpy()},
+            geography, level, include_other,
+        )  # fmt: skip
         chosen = _select_years(pd.unique(long["year"]).tolist(), year)
-        geo = _china_geography(include_other) if geography is None else geography
-        outside = sorted({str(c) for c in set(long["key"]) - set(geo.index)})
-        if outside:
-            raise SpecificationError(
-                f"Region(s) {format_items(outside)} of the results are not in the geography."
-            )
         counts = dict.fromkeys(HOTSPOT_COLORS, 0)
         panels = []
         for y in chosen:
@@ -810,6 +829,7 @@ def hotspot_map(
             language=language,
             china=geography is None,
             no_data={"facecolor": "white", "hatch": "////"},
+            borders=[] if geography is not None else _border_layers(level, include_other),
             ncols=ncols,
             title=title,
         )

@@ -177,3 +177,31 @@ def test_chinese_city_map_or_clear_font_error(cities, tmp_path):
     assert [t.get_text() for t in insets(fig)[0].texts] == ["南海诸岛"]
     assert "1000 千米" in [t.get_text() for t in main_axes(fig)[0].texts]
     assert len(border_collections(main_axes(fig)[0])) == 1
+
+
+def test_lisa_and_hot_spot_maps_at_city_level():
+    """LISA and Gi* results on the city W map onto the cities, province borders on top."""
+    import matplotlib.pyplot as plt
+
+    from spatial import gi_star, local_moran
+    from spatial.viz import hotspot_map, lisa_map
+    from spatial.weights import china_cities
+
+    w = china_cities("queen")
+    layer = load_china_cities()
+    rng = np.random.default_rng(4)
+    lat = layer.loc[list(w.ids), "centroid_lat"].to_numpy()
+    table = pd.DataFrame(
+        {"city": list(w.ids), "year": 2020, "v": lat + rng.normal(0, 2, len(lat)) + 30}
+    )
+    before = table.copy()
+    lisa = local_moran(table, "v", w, "city", "year", permutations=99, seed=0)
+    hot = gi_star(table, "v", w, "city", "year", permutations=99, seed=0)
+    for fig in (lisa_map(lisa, level="city"), hotspot_map(hot, level="city")):
+        main = main_axes(fig)[0]
+        assert len(border_collections(main)) == 1
+        assert main.collections[-1].get_gid() == PROVINCE_BORDERS_GID
+        plt.close(fig)
+    pd.testing.assert_frame_equal(table, before)
+    with pytest.raises(SpecificationError, match=r"province name\(s\) do not resolve"):
+        lisa_map(lisa, level="province")
