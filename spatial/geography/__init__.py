@@ -19,7 +19,7 @@ the NBS regions.
 
 from .cities import CityNameError, load_china_cities, resolve_cities
 from .counties import CountyDataMissingError, load_china_counties, resolve_counties
-from .crosswalk import CityAlignment, UnitSplitError, align_cities, city_changes
+from .crosswalk import CityAlignment, UnitSplitError, align_cities, city_changes, prefecture_counts
 from .provinces import (
     ProvinceNameError,
     load_china_provinces,
@@ -43,6 +43,7 @@ __all__ = [
     "load_china_cities",
     "load_china_counties",
     "load_china_provinces",
+    "prefecture_counts",
     "province_codes",
     "resolve_cities",
     "resolve_counties",

@@ -45,7 +45,20 @@ from .cities import _attributes as _city_attributes
 from .cities import _candidates, _normalize_city, resolve_cities
 from .provinces import _data_file
 
-__all__ = ["CityAlignment", "UnitSplitError", "align_cities", "city_changes"]
+__all__ = [
+    "COUNTS_FROM",
+    "CityAlignment",
+    "UnitSplitError",
+    "align_cities",
+    "city_changes",
+    "prefecture_counts",
+]
+
+#: First year for which :func:`prefecture_counts` is defined: the events table lists every
+#: change of the number or type of prefecture-level units from then on (it does not cover
+#: the upgrades of 2000-2004).
+COUNTS_FROM = 2010
+_PREFECTURE_TYPES = ("prefecture_city", "prefecture", "autonomous_prefecture", "league")
 
 #: How the values of units merged into one current unit are combined.
 Aggregation = Literal["sum", "mean", "weighted_mean"]
@@ -109,6 +122,63 @@ def city_changes() -> pd.DataFrame:
     [[2019, 'merge', '370100']]
     """
     return _changes().copy()
+
+
+def _old_type(code: str, name: str) -> str | None:
+    """The type of a unit before an event: None for a county-level unit (code xx90xx)."""
+    if code[2:4] == "90":
+        return None
+    for suffix, kind in (("自治州", "autonomous_prefecture"), ("地区", "prefecture"),
+                         ("盟", "league")):  # fmt: skip
+        if name.endswith(suffix):
+            return kind
+    return "prefecture_city"
+
+
+def prefecture_counts(year: int) -> pd.Series:
+    """Prefecture-level divisions by type at the end of ``year``, as the statistics count them.
+
+    Parameters
+    ----------
+    year : int
+        From :data:`COUNTS_FROM` (2010) on.
+
+    Returns
+    -------
+    Series
+        ``prefecture_city``, ``prefecture``, ``autonomous_prefecture``, ``league`` and
+        ``total`` (the four municipalities are provincial units and not counted).
+
+    Notes
+    -----
+    The counts of the current layer (:func:`~spatial.geography.load_china_cities`) with
+    every event of :func:`city_changes` dated after ``year`` undone: a merged or split unit
+    counts again under its old type, an upgraded one under its old type (none for a
+    county-level unit such as Danzhou before 2015), a new one (Sansha, 2012) not at all.
+
+    Examples
+    --------
+    >>> prefecture_counts(2011).to_dict()  # NBS, China Statistical Yearbook 2012, table 1-1
+    {'prefecture_city': 284, 'prefecture': 15, 'autonomous_prefecture': 30, 'league': 3, \
+'total': 332}
+    """
+    from .cities import load_china_cities
+
+    if isinstance(year, bool) or not isinstance(year, (int, np.integer)) or year < COUNTS_FROM:
+        raise SpecificationError(
+            f"prefecture_counts covers the end of {COUNTS_FROM} onwards; got {year!r}."
+        )
+    types = load_china_cities()["unit_type"]
+    counts = {t: int((types == t).sum()) for t in _PREFECTURE_TYPES}
+    for _, event in _changes().iterrows():
+        if event["year"] <= year or event["kind"] == "rename":
+            continue
+        old = _old_type(event["old_code"], event["old_name_zh"]) if event["old_code"] else None
+        if event["kind"] in ("upgrade", "new"):
+            counts["prefecture_city"] -= 1
+        if event["kind"] in ("upgrade", "merge", "split") and old is not None:
+            counts[old] += 1
+    return pd.Series({**counts, "total": sum(counts.values())}, name=f"end of {year}")
 
 
 @lru_cache(maxsize=1)

@@ -213,3 +213,25 @@ def test_events_table_covers_the_issue_and_points_at_current_units():
     ]
     table.loc[0, "year"] = 1900  # a copy: the module's table is unchanged
     assert city_changes().loc[0, "year"] == 2007
+
+
+def test_prefecture_counts_match_published_tables_for_two_years():
+    """The current layer with later events undone reproduces the published counts.
+
+    End of 2011: 332 prefecture-level divisions, 284 of them prefecture-level cities
+    (National Bureau of Statistics, China Statistical Yearbook 2012, table 1-1,
+    https://www.stats.gov.cn/sj/ndsj/2012/html/B0101C.HTM). October 2017: 334 = 294 cities
+    + 30 autonomous prefectures + 7 prefectures + 3 leagues (qwbkw.com/jingyan/042lyd.html,
+    "截至2017年10月2日", a secondary copy). End of 2023: 333 = 293 + 7 + 30 + 3 (the layer).
+    """
+    from spatial.geography.crosswalk import prefecture_counts
+
+    end_2011 = prefecture_counts(2011)
+    assert (end_2011["total"], end_2011["prefecture_city"]) == (332, 284)
+    assert prefecture_counts(2017).to_dict() == {
+        "prefecture_city": 294, "prefecture": 7, "autonomous_prefecture": 30, "league": 3,
+        "total": 334,
+    }  # fmt: skip
+    assert prefecture_counts(2023)["total"] == 333
+    with pytest.raises(SpecificationError, match="covers the end of 2010 onwards"):
+        prefecture_counts(2005)
