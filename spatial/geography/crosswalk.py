@@ -55,9 +55,9 @@ __all__ = [
 ]
 
 #: First year for which :func:`prefecture_counts` is defined: the events table lists every
-#: change of the number or type of prefecture-level units from then on (it does not cover
-#: the upgrades of 2000-2004).
-COUNTS_FROM = 2010
+#: change of the number or type of prefecture-level units from then on (checked against the
+#: NBS yearbooks' counts for 2007 and 2011; it does not cover the upgrades of 2000-2004).
+COUNTS_FROM = 2007
 _PREFECTURE_TYPES = ("prefecture_city", "prefecture", "autonomous_prefecture", "league")
 
 #: How the values of units merged into one current unit are combined.
@@ -141,7 +141,7 @@ def prefecture_counts(year: int) -> pd.Series:
     Parameters
     ----------
     year : int
-        From :data:`COUNTS_FROM` (2010) on.
+        From :data:`COUNTS_FROM` (2007) on.
 
     Returns
     -------

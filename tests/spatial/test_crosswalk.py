@@ -220,12 +220,15 @@ def test_prefecture_counts_match_published_tables_for_two_years():
 
     End of 2011: 332 prefecture-level divisions, 284 of them prefecture-level cities
     (National Bureau of Statistics, China Statistical Yearbook 2012, table 1-1,
-    https://www.stats.gov.cn/sj/ndsj/2012/html/B0101C.HTM). October 2017: 334 = 294 cities
+    https://www.stats.gov.cn/sj/ndsj/2012/html/B0101C.HTM); end of 2007: 333 and 283
+    (China Statistical Yearbook 2008, table 1-1, "2007年底"). October 2017: 334 = 294 cities
     + 30 autonomous prefectures + 7 prefectures + 3 leagues (qwbkw.com/jingyan/042lyd.html,
     "截至2017年10月2日", a secondary copy). End of 2023: 333 = 293 + 7 + 30 + 3 (the layer).
     """
     from spatial.geography.crosswalk import prefecture_counts
 
+    end_2007 = prefecture_counts(2007)
+    assert (end_2007["total"], end_2007["prefecture_city"]) == (333, 283)
     end_2011 = prefecture_counts(2011)
     assert (end_2011["total"], end_2011["prefecture_city"]) == (332, 284)
     assert prefecture_counts(2017).to_dict() == {
@@ -233,5 +236,5 @@ def test_prefecture_counts_match_published_tables_for_two_years():
         "total": 334,
     }  # fmt: skip
     assert prefecture_counts(2023)["total"] == 333
-    with pytest.raises(SpecificationError, match="covers the end of 2010 onwards"):
+    with pytest.raises(SpecificationError, match="covers the end of 2007 onwards"):
         prefecture_counts(2005)
