@@ -406,19 +406,6 @@ def _golden(
     }
 
 
-def _search_task(
-    design: _Design,
-    tau: float,
-    low: float,
-    high: float,
-    criterion: str,
-    max_iter: int,
-    block_rows: int,
-    n_jobs: int,
-) -> dict[str, Any]:
-    return _golden(design, tau, low, high, criterion, max_iter, block_rows, n_jobs)
-
-
 # ----------------------------------------------------------------------------- results
 @dataclass(frozen=True, repr=False)
 class GTWRResults(FrozenTables):
@@ -872,7 +859,7 @@ class GTWR:
                 shared = client.scatter(design, broadcast=True)
                 futures = [
                     client.submit(
-                        _search_task,
+                        _golden,
                         shared,
                         g,
                         lo,

@@ -633,6 +633,51 @@ def choropleth(
     return fig
 
 
+def _class_map(
+    long: pd.DataFrame,
+    geo: gpd.GeoDataFrame,
+    colors: Mapping[Any, str],
+    names: Mapping[Any, str],
+    legend_title: str,
+    *,
+    year: Any,
+    language: Language,
+    china: bool,
+    level: str,
+    include_other: bool,
+    ncols: int,
+    title: str | None,
+) -> Figure:
+    """Small multiples of a class (``long["cls"]``) by year, one colour per class; the legend
+    counts each class over the years drawn, and units without a result are white, hatched."""
+    panels, counts = [], dict.fromkeys(colors, 0)
+    for y in _select_years(pd.unique(long["year"]).tolist(), year):
+        classes = long.loc[long["year"] == y].set_index("key")["cls"]
+        panels.append(
+            (
+                wording(language, "year_title", year=y),
+                [colors[classes[u]] if u in classes.index else None for u in geo.index],
+            )
+        )
+        for c in classes:
+            counts[c] += 1
+    handles = [_patch(colors[c], f"{names[c]} ({counts[c]})") for c in colors]
+    if any(c is None for _, panel in panels for c in panel):
+        handles.append(_patch("white", wording(language, "no_data"), hatch="////"))
+    return _map_figure(
+        geo,
+        panels,
+        handles,
+        legend_title,
+        language=language,
+        china=china,
+        no_data={"facecolor": "white", "hatch": "////"},
+        borders=_border_layers(level, include_other) if china else [],
+        ncols=ncols,
+        title=title,
+    )
+
+
 def lisa_map(
     local_results: LocalMoranResults,
     year: Any = None,
@@ -688,39 +733,15 @@ def lisa_map(
         table = local_results.table
         long, geo = _results_on_map(
             table, local_results.region, local_results.year,
-            {"label": table["label"].astype(str).to_numpy()},
+            {"cls": table["label"].astype(str).to_numpy()},
             geography, level, include_other,
         )  # fmt: skip
-        chosen = _select_years(pd.unique(long["year"]).tolist(), year)
-        categories = list(LISA_COLORS)
-        panels = []
-        counts = dict.fromkeys(categories, 0)
-        for y in chosen:
-            labels = long.loc[long["year"] == y].set_index("key")["label"]
-            colors = [LISA_COLORS[labels[u]] if u in labels.index else None for u in geo.index]
-            for lab in labels:
-                counts[lab] += 1
-            panels.append((wording(language, "year_title", year=y), colors))
-        handles = []
-        for cat in categories:
-            name = cat if language == "en" else dict(zip(LISA_LABELS, LISA_LABELS_ZH))[cat]
-            handles.append(_patch(LISA_COLORS[cat], f"{name} ({counts[cat]})"))
-        missing = any(c is None for _, colors in panels for c in colors)
-        no_data = {"facecolor": "white", "hatch": "////"}
-        if missing:
-            handles.append(_patch("white", wording(language, "no_data"), hatch="////"))
-        fig = _map_figure(
-            geo,
-            panels,
-            handles,
-            wording(language, "lisa"),
-            language=language,
-            china=geography is None,
-            no_data=no_data,
-            borders=[] if geography is not None else _border_layers(level, include_other),
-            ncols=ncols,
-            title=title,
-        )
+        names = LISA_LABELS if language == "en" else LISA_LABELS_ZH
+        fig = _class_map(
+            long, geo, LISA_COLORS, dict(zip(LISA_LABELS, names)), wording(language, "lisa"),
+            year=year, language=language, china=geography is None, level=level,
+            include_other=include_other, ncols=ncols, title=title,
+        )  # fmt: skip
         save_figure(fig, path, dpi=dpi)
     return fig
 
@@ -799,40 +820,16 @@ def hotspot_map(
     with style(language):
         table = gi_results.table
         long, geo = _results_on_map(
-            table, gi_results.region, gi_results.year, {"bin": table["bin"].to_numpy()},
+            table, gi_results.region, gi_results.year, {"cls": table["bin"].astype(int).to_numpy()},
             geography, level, include_other,
         )  # fmt: skip
-        chosen = _select_years(pd.unique(long["year"]).tolist(), year)
-        counts = dict.fromkeys(HOTSPOT_COLORS, 0)
-        panels = []
-        for y in chosen:
-            bins = long.loc[long["year"] == y].set_index("key")["bin"]
-            panels.append(
-                (
-                    wording(language, "year_title", year=y),
-                    [HOTSPOT_COLORS[int(bins[u])] if u in bins.index else None for u in geo.index],
-                )
-            )
-            for b in bins:
-                counts[int(b)] += 1
         names = HOTSPOT_LABELS if language == "en" else HOTSPOT_LABELS_ZH
-        handles = [
-            _patch(HOTSPOT_COLORS[b], f"{names[3 - b]} ({counts[b]})") for b in HOTSPOT_COLORS
-        ]
-        if any(c is None for _, colors in panels for c in colors):
-            handles.append(_patch("white", wording(language, "no_data"), hatch="////"))
-        fig = _map_figure(
-            geo,
-            panels,
-            handles,
-            _EXTRA_WORDING[language]["hotspot"],
-            language=language,
-            china=geography is None,
-            no_data={"facecolor": "white", "hatch": "////"},
-            borders=[] if geography is not None else _border_layers(level, include_other),
-            ncols=ncols,
+        fig = _class_map(
+            long, geo, HOTSPOT_COLORS, {b: names[3 - b] for b in HOTSPOT_COLORS},
+            _EXTRA_WORDING[language]["hotspot"], year=year, language=language,
+            china=geography is None, level=level, include_other=include_other, ncols=ncols,
             title=title,
-        )
+        )  # fmt: skip
         save_figure(fig, path, dpi=dpi)
     return fig
 
