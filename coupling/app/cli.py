@@ -32,7 +32,7 @@ import argparse
 import re
 import sys
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -473,7 +473,6 @@ def _write_tables(out: Path, tables: Mapping[str, pd.DataFrame], encoding: str) 
 def run_score(args: argparse.Namespace) -> str:
     """``liangye score``: score a user's panel; returns the summary text."""
     from ..model import CouplingCoordination
-    from .report import Report
 
     system, options, fit, keys = read_spec(Path(args.spec))
     frame, source = _read(Path(args.data), args)
@@ -498,6 +497,34 @@ def run_score(args: argparse.Namespace) -> str:
         warnings.simplefilter("always")
         result = CouplingCoordination(system, **options).fit(frame, region=region, year=year, **fit)
     said = [str(c.message) for c in caught if issubclass(c.category, UserWarning)]
+    return _score_outputs(
+        args, result, frame, source, region, year, system, said,
+        title="Coupling coordination",
+        method=None,
+        options_text=", ".join(f"{k}={v}" for k, v in {**options, **fit}.items()) or "defaults",
+        fill=lambda report: _score_report(report, result, args.lang),
+    )  # fmt: skip
+
+
+def _score_outputs(
+    args: argparse.Namespace,
+    result: Any,
+    frame: pd.DataFrame,
+    source: Any,
+    region: str,
+    year: str,
+    system: Any,
+    said: list[str],
+    *,
+    title: str,
+    method: str | None,
+    options_text: str,
+    fill: Callable[[Any], None],
+) -> str:
+    """Files of ``liangye score`` (either method): scores.csv, indicator_weights.csv, the
+    report with its header and notes (``fill`` adds the method's tables) and summary.txt."""
+    from .report import Report
+
     summary = result.summary()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -506,23 +533,24 @@ def run_score(args: argparse.Namespace) -> str:
         "indicator_weights.csv": result.indicator_weights.reset_index(),
     }
     _write_tables(out, tables, args.output_encoding)
-    report = Report("Coupling coordination", language=args.lang)
-    report.header(
-        {
-            "input": f"{args.data} ({source.format}"
-            + (f", {source.encoding}" if source.encoding else "")
-            + ")",
-            "specification": str(args.spec),
-            "region, year": f"{region}, {year}",
-            "subsystems": "; ".join(
-                f"{s}: {', '.join(system.indicators_of(s))}" for s in system.subsystems
-            ),
-            "options": ", ".join(f"{k}={v}" for k, v in {**options, **fit}.items()) or "defaults",
-        }
+    report = Report(title, language=args.lang)
+    header = {
+        "input": f"{args.data} ({source.format}"
+        + (f", {source.encoding}" if source.encoding else "")
+        + ")",
+        "specification": str(args.spec),
+    }
+    if method is not None:
+        header["method"] = method
+    header["region, year"] = f"{region}, {year}"
+    header["subsystems"] = "; ".join(
+        f"{s}: {', '.join(system.indicators_of(s))}" for s in system.subsystems
     )
+    header["options"] = options_text
+    report.header(header)
     for note in [*_source_notes(source), *said]:
         report.text(note)
-    _score_report(report, result, args.lang)
+    fill(report)
     report.write(out, csv_encoding=args.output_encoding)
     (out / "summary.txt").write_text(str(summary) + "\n", encoding="utf-8")
     lines = [str(summary), *said]
@@ -542,7 +570,6 @@ def _run_topsis(
 ) -> str:
     """``liangye score --method topsis``: TOPSIS closeness of a user's panel."""
     from ..topsis import topsis
-    from .report import Report
 
     if fit.get("bootstrap"):
         raise CommandError(
@@ -556,40 +583,17 @@ def _run_topsis(
     said = [str(c.message) for c in caught if issubclass(c.category, UserWarning)]
     if unused:
         said.append(f"Options of the spec not used by TOPSIS (coupling only): {', '.join(unused)}.")
-    summary = result.summary()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    tables = {
-        "scores.csv": _with_kept_columns(result.to_frame(), frame, region, year, args.keep),
-        "indicator_weights.csv": result.indicator_weights.reset_index(),
-    }
-    _write_tables(out, tables, args.output_encoding)
-    report = Report("TOPSIS", language=args.lang)
-    report.header(
-        {
-            "input": f"{args.data} ({source.format}"
-            + (f", {source.encoding}" if source.encoding else "")
-            + ")",
-            "specification": str(args.spec),
-            "method": "TOPSIS (Hwang and Yoon 1981)",
-            "region, year": f"{region}, {year}",
-            "subsystems": "; ".join(
-                f"{s}: {', '.join(system.indicators_of(s))}" for s in system.subsystems
-            ),
-            "options": ", ".join(
-                f"{k}={result.options[k]}"
-                for k in ("weighting", "pooling", "normalization", "distance", "shift")
-            ),
-        }
+    options_text = ", ".join(
+        f"{k}={result.options[k]}"
+        for k in ("weighting", "pooling", "normalization", "distance", "shift")
     )
-    for note in [*_source_notes(source), *said]:
-        report.text(note)
-    _topsis_report(report, result)
-    report.write(out, csv_encoding=args.output_encoding)
-    (out / "summary.txt").write_text(str(summary) + "\n", encoding="utf-8")
-    lines = [str(summary), *said]
-    lines.append(f"\nWrote scores.csv, indicator_weights.csv, summary.txt, report.html to {out}.")
-    return "\n".join(lines)
+    return _score_outputs(
+        args, result, frame, source, region, year, system, said,
+        title="TOPSIS",
+        method="TOPSIS (Hwang and Yoon 1981)",
+        options_text=options_text,
+        fill=lambda report: _topsis_report(report, result),
+    )  # fmt: skip
 
 
 def _topsis_report(report: Any, result: Any) -> None:
