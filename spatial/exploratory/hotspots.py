@@ -38,7 +38,7 @@ from .._core.summary import Summary
 from ..exceptions import InvalidOptionError, MissingValueError, PanelStructureError, WeightsError
 from ..weights import SpatialWeights
 from .autocorrelation import _check_permutations, _year_values
-from .permutation import _chunks, _simulated_lags
+from .permutation import _folded_count, _permutation_groups, _simulated_lags
 
 __all__ = [
     "HOTSPOT_LABELS",
@@ -72,8 +72,6 @@ HOTSPOT_LABELS_ZH: tuple[str, ...] = (
     "冷点（99%）",
 )
 _LEVELS = (0.01, 0.05, 0.10)  # 99, 95, 90% confidence
-_BYTES_PER_DRAW = 16
-_BYTES_PER_PERMUTATION = 96
 
 
 # ------------------------------------------------------------------------------ kernel
@@ -261,33 +259,21 @@ def gi_star_arrays(
     p_sim, EG_sim, seG_sim = nan.copy(), nan.copy(), nan.copy()
     if permutations:
         flat_y = np.ascontiguousarray(array).ravel()
-        row_t, row_i = np.nonzero(np.broadcast_to(cards > 0, (t_count, n)))
-        row_k = cards[row_i]
-        cost = permutations * (_BYTES_PER_DRAW * row_k + _BYTES_PER_PERMUTATION)
         y_max = array.max(axis=1)
-        for start, stop in _chunks(cost, int(chunk_bytes)):
-            t_c, i_c, k_c = row_t[start:stop], row_i[start:stop], row_k[start:stop]
-            uniforms = rng.random((int(k_c.sum()), permutations))
-            first = np.cumsum(k_c) - k_c
-            for k in np.unique(k_c).tolist():
-                sel = np.flatnonzero(k_c == k)
-                t_g, i_g = t_c[sel], i_c[sel]
-                steps = np.arange(k)
-                weights_g = np.repeat(neighbour_weight[i_g][:, None], k, axis=1)
-                sims = _simulated_lags(
-                    flat_y, (t_g * n)[:, None], i_g[:, None], weights_g, uniforms,
-                    first[sel][:, None] + steps, n,
-                )  # fmt: skip
-                sims += (self_weight[i_g] * array[t_g, i_g])[:, None]
-                sims /= total[t_g]
-                observed = G[t_g, i_g]
-                tol = 4.0 * (k + 2) * np.finfo(np.float64).eps
-                tol *= (card[i_g] * y_max[t_g]) / total[t_g, 0]
-                above = (sims >= (observed - tol)[:, None]).sum(axis=1)
-                below = (sims <= (observed + tol)[:, None]).sum(axis=1)
-                p_sim[t_g, i_g] = (np.minimum(above, below) + 1.0) / (permutations + 1.0)
-                EG_sim[t_g, i_g] = sims.mean(axis=1)
-                seG_sim[t_g, i_g] = sims.std(axis=1)
+        for t_g, i_g, k, uniforms, entries in _permutation_groups(
+            cards, t_count, permutations, int(chunk_bytes), rng
+        ):
+            weights_g = np.repeat(neighbour_weight[i_g][:, None], k, axis=1)
+            sims = _simulated_lags(flat_y, (t_g * n)[:, None], i_g[:, None], weights_g, uniforms,
+                                   entries, n)  # fmt: skip
+            sims += (self_weight[i_g] * array[t_g, i_g])[:, None]
+            sims /= total[t_g]
+            tol = 4.0 * (k + 2) * np.finfo(np.float64).eps
+            tol *= (card[i_g] * y_max[t_g]) / total[t_g, 0]
+            counts = _folded_count(sims, G[t_g, i_g], tol)
+            p_sim[t_g, i_g] = (counts + 1.0) / (permutations + 1.0)
+            EG_sim[t_g, i_g] = sims.mean(axis=1)
+            seG_sim[t_g, i_g] = sims.std(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         z_sim = (G - EG_sim) / seG_sim
     return GiStarArrays(G, EG, VG, z, p_norm, p_sim, EG_sim, seG_sim, z_sim, int(permutations))

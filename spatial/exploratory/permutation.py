@@ -58,6 +58,7 @@ analytical methods. *The Review of Regional Studies* 37(1): 5-27 (esda,
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -186,6 +187,37 @@ def _chunks(cost: np.ndarray, budget: int) -> list[tuple[int, int]]:
     return bounds
 
 
+def _permutation_groups(
+    cards: np.ndarray, t_count: int, permutations: int, chunk_bytes: int, rng: np.random.Generator
+) -> Iterator[tuple[np.ndarray, np.ndarray, int, np.ndarray, np.ndarray]]:
+    """The unit-years with neighbours, chunk by chunk and by neighbour count, with their draws.
+
+    Unit-years are taken year by year, unit by unit, in chunks whose working memory stays
+    within ``chunk_bytes``; each chunk draws its uniforms at once, one row of ``P`` per
+    (unit-year, neighbour). Yields ``(t, i, k, uniforms, entries)`` for the unit-years of a
+    chunk that have ``k`` neighbours, ``entries`` (G, k) their rows of ``uniforms``: the
+    arguments of :func:`_simulated_lags`.
+    """
+    row_t, row_i = np.nonzero(np.broadcast_to(cards > 0, (t_count, cards.size)))
+    row_k = cards[row_i]
+    cost = permutations * (_BYTES_PER_DRAW * row_k + _BYTES_PER_PERMUTATION)
+    for start, stop in _chunks(cost, chunk_bytes):
+        t_c, i_c, k_c = row_t[start:stop], row_i[start:stop], row_k[start:stop]
+        uniforms = rng.random((int(k_c.sum()), permutations))
+        first = np.cumsum(k_c) - k_c  # first row of each unit-year in `uniforms`
+        for k in np.unique(k_c).tolist():
+            sel = np.flatnonzero(k_c == k)
+            yield t_c[sel], i_c[sel], k, uniforms, first[sel][:, None] + np.arange(k)
+
+
+def _folded_count(sims: np.ndarray, observed: np.ndarray, tol: np.ndarray) -> np.ndarray:
+    """``min(#{sim >= obs}, #{sim <= obs})`` per row, a simulated value within ``tol`` of the
+    observed one counting in both tails (a tie in exact arithmetic, whatever the rounding)."""
+    above = (sims >= (observed - tol)[:, None]).sum(axis=1)
+    below = (sims <= (observed + tol)[:, None]).sum(axis=1)
+    return np.minimum(above, below)
+
+
 def _simulated_lags(
     z_flat: np.ndarray,
     base: np.ndarray,
@@ -269,43 +301,25 @@ def _conditional_permutations(
     ei_sim = np.full((t_count, n), np.nan)
     se_sim = np.full((t_count, n), np.nan)
 
-    row_t, row_i = np.nonzero(np.broadcast_to(cards > 0, (t_count, n)))
-    row_k = cards[row_i]
-    cost = permutations * (_BYTES_PER_DRAW * row_k + _BYTES_PER_PERMUTATION)
     z_flat = np.ascontiguousarray(z).ravel()
     abs_w = np.asarray(abs(matrix).sum(axis=1)).ravel()
     z_max = np.abs(z).max(axis=1)
-    for start, stop in _chunks(cost, chunk_bytes):
-        t_c, i_c, k_c = row_t[start:stop], row_i[start:stop], row_k[start:stop]
-        uniforms = rng.random((int(k_c.sum()), permutations))
-        first = np.cumsum(k_c) - k_c  # first row of each unit-year in `uniforms`
-        for k in np.unique(k_c).tolist():
-            sel = np.flatnonzero(k_c == k)
-            t_g, i_g = t_c[sel], i_c[sel]
-            steps = np.arange(k)
-            weights = data[indptr[i_g][:, None] + steps]
-            lag = _simulated_lags(
-                z_flat,
-                (t_g * n)[:, None],
-                i_g[:, None],
-                weights,
-                uniforms,
-                first[sel][:, None] + steps,
-                n,
-            )
-            z_i = z[t_g, i_g]
-            sims = z_i[:, None] * lag * scaling[t_g, None]  # esda: zi * (zrand @ w) * scaling
-            # a simulated value equal to I in exact arithmetic (the neighbours' own values
-            # drawn again, or equal sums) is a tie whatever the rounding of the two
-            # summation orders, and counts in both tails
-            tol = 4.0 * (k + 2) * np.finfo(np.float64).eps
-            tol *= np.abs(z_i * scaling[t_g]) * abs_w[i_g] * z_max[t_g]
-            observed = Is[t_g, i_g]
-            above = (sims >= (observed - tol)[:, None]).sum(axis=1)
-            below = (sims <= (observed + tol)[:, None]).sum(axis=1)
-            larger[t_g, i_g] = np.minimum(above, below)
-            ei_sim[t_g, i_g] = sims.mean(axis=1)
-            se_sim[t_g, i_g] = sims.std(axis=1)
+    for t_g, i_g, k, uniforms, entries in _permutation_groups(
+        cards, t_count, permutations, chunk_bytes, rng
+    ):
+        weights = data[indptr[i_g][:, None] + np.arange(k)]
+        lag = _simulated_lags(z_flat, (t_g * n)[:, None], i_g[:, None], weights, uniforms,
+                              entries, n)  # fmt: skip
+        z_i = z[t_g, i_g]
+        sims = z_i[:, None] * lag * scaling[t_g, None]  # esda: zi * (zrand @ w) * scaling
+        # a simulated value equal to I in exact arithmetic (the neighbours' own values
+        # drawn again, or equal sums) is a tie whatever the rounding of the two
+        # summation orders, and counts in both tails
+        tol = 4.0 * (k + 2) * np.finfo(np.float64).eps
+        tol *= np.abs(z_i * scaling[t_g]) * abs_w[i_g] * z_max[t_g]
+        larger[t_g, i_g] = _folded_count(sims, Is[t_g, i_g], tol)
+        ei_sim[t_g, i_g] = sims.mean(axis=1)
+        se_sim[t_g, i_g] = sims.std(axis=1)
     return larger, ei_sim, se_sim
 
 
