@@ -32,7 +32,6 @@ pytestmark = pytest.mark.skipif(
 from spatial.geography import counties as county_module  # noqa: E402
 from spatial.geography import load_china_provinces  # noqa: E402
 from spatial.geography.counties import (  # noqa: E402
-    CACHE_ENV,
     COUNTY_LEVEL_TYPES,
     CountyDataMissingError,
     county_cache_path,
@@ -53,18 +52,7 @@ ISLANDS = ("210224", "330921", "350527", "440523", "460301", "460302")
 
 
 @pytest.fixture(scope="module")
-def cache_dir(tmp_path_factory):
-    """A fresh cache directory for this module: the layer is built once here (about 10 s)."""
-    folder = tmp_path_factory.mktemp("liangye_cache")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(CACHE_ENV, str(folder))
-        county_module._layer.cache_clear()
-        yield folder
-    county_module._layer.cache_clear()
-
-
-@pytest.fixture(scope="module")
-def counties(cache_dir):
+def counties(county_cache):
     return load_china_counties()
 
 
@@ -112,9 +100,9 @@ def test_every_county_inside_its_province(counties):
     assert inside.mean() > 0.995, counties.loc[~inside, ["code", "name_zh"]]
 
 
-def test_cache_is_reused(cache_dir, counties, monkeypatch):
+def test_cache_is_reused(county_cache, counties, monkeypatch):
     path = county_cache_path()
-    assert path.parent == cache_dir and "1.1.2" in path.name and path.is_file()
+    assert path.parent == county_cache and "1.1.2" in path.name and path.is_file()
     stamp = path.stat().st_mtime_ns
 
     def no_build():
@@ -127,7 +115,7 @@ def test_cache_is_reused(cache_dir, counties, monkeypatch):
     assert (again.drop(columns="geometry") == counties.drop(columns="geometry")).all().all()
     assert again.geometry.geom_equals_exact(counties.geometry, 1e-9).all()
     assert not any(
-        name.endswith(".geojson") and name != path.name for name in os.listdir(cache_dir)
+        name.endswith(".geojson") and name != path.name for name in os.listdir(county_cache)
     )
 
 

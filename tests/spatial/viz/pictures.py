@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.image import imread
 
@@ -28,3 +29,13 @@ def assert_picture(path: Path) -> None:
 
 def legend_texts(fig: Figure) -> list[str]:
     return [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+
+
+def main_axes(fig: Figure) -> list[Axes]:
+    """The map panels of a figure (visible axes with a title)."""
+    return [ax for ax in fig.axes if ax.get_visible() and ax.get_title()]
+
+
+def insets(fig: Figure) -> list[Axes]:
+    """The South China Sea insets (child axes of the maps)."""
+    return [child for ax in main_axes(fig) for child in ax.child_axes]

