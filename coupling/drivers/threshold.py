@@ -160,14 +160,26 @@ class _Search:
         sizes = np.diff(np.sort(bounds, axis=1), axis=1)
         return np.asarray(sizes.min(axis=1) >= self.min_count)
 
-    def sse(self, fixed: Sequence[float], responses: np.ndarray) -> np.ndarray:
-        """:math:`S(\\gamma)` of every candidate (rows) for every response column.
+    def projection(
+        self, fixed: Sequence[float], responses: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """An orthonormal basis of the base regressors with the ``fixed`` thresholds'
+        columns, and the residuals of ``responses`` (n_obs, m) on it."""
+        basis, _ = np.linalg.qr(np.concatenate([self.base, self.columns(fixed)], axis=1))
+        return basis, responses - basis @ (basis.T @ responses)
+
+    def base_sse(self, fixed: Sequence[float], y: np.ndarray) -> float:
+        """The sum of squared residuals of ``y`` (n_obs,) with the ``fixed`` thresholds."""
+        resid = self.projection(fixed, y)[1]
+        return float(resid @ resid)
+
+    def sse(self, fixed: Sequence[float], responses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:math:`S(\\gamma)` of every candidate (rows) for every response column, and the
+        sums of squared residuals with the ``fixed`` thresholds only.
 
         Inadmissible candidates get ``inf``. ``responses`` are transformed, shape (n_obs, m).
         """
-        base = np.concatenate([self.base, self.columns(fixed)], axis=1)
-        basis, _ = np.linalg.qr(base)
-        resid = responses - basis @ (basis.T @ responses)
+        basis, resid = self.projection(fixed, responses)
         sse0 = np.einsum("im,im->m", resid, resid)
         r_sorted = self.r[self.order]
         zq = self.at_cuts(r_sorted[:, :, None] * basis[self.order][:, None, :])  # (G, kr, p)
@@ -181,7 +193,7 @@ class _Search:
         gain = np.einsum("gam,gam->gm", zy, np.linalg.solve(safe, zy))
         out = sse0[None, :] - gain
         out[~ok] = np.inf
-        return out
+        return out, sse0
 
 
 def _search_arrays(
@@ -250,12 +262,10 @@ def _sequential(
     fit after j more thresholds estimated one at a time (without refinement), for each
     response column. Columns that pick the same threshold continue as one batch.
     """
-    curve = search.sse(fixed, responses)
+    curve, path0 = search.sse(fixed, responses)
     best = np.argmin(curve, axis=0)
     path = np.empty((depth + 1, responses.shape[1]))
-    basis, _ = np.linalg.qr(np.concatenate([search.base, search.columns(fixed)], axis=1))
-    resid = responses - basis @ (basis.T @ responses)
-    path[0] = np.einsum("im,im->m", resid, resid)
+    path[0] = path0
     path[1] = curve[best, np.arange(best.size)]
     if depth > 1:
         for g in np.unique(best):
@@ -444,7 +454,7 @@ class PanelThreshold:
 
         def minimise(fixed: tuple[float, ...], stage_trim: float, label: str) -> _Stage:
             local = _with_min_count(search, stage_trim)
-            curve = local.sse(fixed, y[:, None])[:, 0]
+            curve = local.sse(fixed, y[:, None])[0][:, 0]
             if not np.isfinite(curve).any():
                 raise EstimationError(
                     f"No admissible candidate for threshold {label} of {self.q!r}: it has "
@@ -455,7 +465,7 @@ class PanelThreshold:
             return _Stage(label, fixed, curve, int(np.argmin(curve)), candidates)
 
         stages: list[_Stage] = []
-        sse_path = [float(_residual_sse(search, (), y))]
+        sse_path = [search.base_sse((), y)]
         tests: list[dict[str, Any]] = []
         fixed: tuple[float, ...] = ()
         for j in range(n_thresholds):
@@ -479,7 +489,7 @@ class PanelThreshold:
                 _with_min_count(search, trims[j]), null, j + 1, draws[j], rng, n_jobs, nu
             )
             tests.append(_test_row(_STAGES[j], sse_j, nu, f_stat, boot))
-            sse_path.append(float(_residual_sse(search, tuple(sorted(fixed)), y)))
+            sse_path.append(search.base_sse(tuple(sorted(fixed)), y))
         return self._results(
             search,
             stages,
@@ -622,13 +632,6 @@ def _with_min_count(search: _Search, trim: float) -> _Search:
     return replace(search, min_count=max(1, math.ceil(trim * search.q.size)))
 
 
-def _residual_sse(search: _Search, fixed: tuple[float, ...], y: np.ndarray) -> float:
-    base = np.concatenate([search.base, search.columns(fixed)], axis=1)
-    basis, _ = np.linalg.qr(base)
-    resid = y - basis @ (basis.T @ y)
-    return float(resid @ resid)
-
-
 def _bootstrap_f(
     search: _Search,
     null: tuple[float, ...],
@@ -646,8 +649,7 @@ def _bootstrap_f(
     """
     if draws == 0:
         return np.empty(0)
-    basis, _ = np.linalg.qr(np.concatenate([search.base, search.columns(null)], axis=1))
-    resid = search.y - basis @ (basis.T @ search.y)
+    resid = search.projection(null, search.y)[1]
     fitted = (search.y - resid).reshape(search.t, search.n)
     units = rng.integers(0, search.n, size=(draws, search.n))
     panel_resid = resid.reshape(search.t, search.n)
