@@ -32,6 +32,8 @@ from .._core.panel import panel_arrays, require_columns
 from .._core.results import FrozenTables
 from .._core.summary import Summary
 from ..exceptions import InvalidOptionError, PanelStructureError, SpecificationError
+from ..geography.provinces import ALBERS_CHINA
+from ..weights.builders import EARTH_RADIUS_KM, haversine_km
 
 __all__ = [
     "ALBERS_CHINA",
@@ -48,13 +50,6 @@ __all__ = [
 ]
 
 Points = Literal["mainland_centroid", "centroid", "capital"]
-#: Mean radius of the Earth, R1 = (2a + b)/3 of the WGS-84 / GRS-80 ellipsoid (IUGG), km.
-EARTH_RADIUS_KM = 6371.0088
-#: Albers equal-area conic for China (standard parallels 25 N and 47 N, central meridian
-#: 105 E, WGS-84), the projection of the maps (:data:`spatial.viz.maps.ALBERS_CHINA`).
-ALBERS_CHINA = (
-    "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
-)
 #: Eight compass directions, from north clockwise (each a 45-degree sector).
 COMPASS: tuple[str, ...] = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
 COMPASS_ZH: tuple[str, ...] = ("北", "东北", "东", "东南", "南", "西南", "西", "西北")
@@ -66,33 +61,6 @@ _POINT_COLUMNS = {
 
 
 # ------------------------------------------------------------------------ geodesy
-def haversine_km(
-    lon1: Any, lat1: Any, lon2: Any, lat2: Any, *, radius: float = EARTH_RADIUS_KM
-) -> np.ndarray:
-    """Great-circle distance in km between points given in degrees (broadcast).
-
-    Notes
-    -----
-    ``d = 2 R asin(sqrt(sin^2((phi2 - phi1)/2) + cos(phi1) cos(phi2) sin^2((lam2 - lam1)/2)))``
-    on a sphere of radius R (default 6,371.0088 km, the IUGG mean radius); the error
-    against the ellipsoid is below 0.5%.
-
-    References
-    ----------
-    Sinnott, R. W. (1984). Virtues of the haversine. *Sky and Telescope* 68(2): 159.
-
-    Examples
-    --------
-    >>> round(float(haversine_km(116.4074, 39.9042, 121.4737, 31.2304)), 1)  # Beijing-Shanghai
-    1067.3
-    """
-    phi1, phi2 = np.radians(lat1), np.radians(lat2)
-    dphi = phi2 - phi1
-    dlam = np.radians(np.asarray(lon2, dtype=np.float64) - np.asarray(lon1, dtype=np.float64))
-    h = np.sin(dphi / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlam / 2) ** 2
-    return np.asarray(2.0 * radius * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
-
-
 def bearing(lon1: Any, lat1: Any, lon2: Any, lat2: Any) -> np.ndarray:
     """Initial great-circle bearing from point 1 to point 2, degrees clockwise from north.
 

@@ -21,6 +21,7 @@ from .cities import CityNameError, load_china_cities, resolve_cities
 from .counties import CountyDataMissingError, load_china_counties, resolve_counties
 from .crosswalk import CityAlignment, UnitSplitError, align_cities, city_changes, prefecture_counts
 from .provinces import (
+    ALBERS_CHINA,
     ProvinceNameError,
     load_china_provinces,
     province_codes,
@@ -30,6 +31,7 @@ from .provinces import (
 from .regions import NBS_REGION_OF, NBS_REGIONS, NBS_REGIONS_ZH
 
 __all__ = [
+    "ALBERS_CHINA",
     "NBS_REGIONS",
     "NBS_REGIONS_ZH",
     "NBS_REGION_OF",

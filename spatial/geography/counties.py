@@ -65,6 +65,7 @@ import pandas as pd
 from .._core.messages import format_items
 from ..exceptions import SpatialError
 from .cities import CityNameError
+from .provinces import ALBERS_CHINA
 from .provinces import _attributes as _province_attributes
 
 if TYPE_CHECKING:
@@ -88,7 +89,6 @@ MIN_PART_KM2 = 0.5
 TOLERANCE = 0.005
 #: Coordinate grid of the simplified polygons (degrees, about 1 m).
 GRID = 1e-5
-ALBERS = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +ellps=WGS84 +units=m +no_defs"
 _OUTSIDE = ("71", "81", "82")
 _MUNICIPALITIES = ("11", "12", "31", "50")
 #: Prefecture-level cities without county-level divisions (one unit each).
@@ -206,8 +206,8 @@ def _build() -> gpd.GeoDataFrame:
     ]
     geometries = shapely.from_geojson(texts)
 
-    albers = Transformer.from_crs("EPSG:4326", ALBERS, always_xy=True)
-    back = Transformer.from_crs(ALBERS, "EPSG:4326", always_xy=True)
+    albers = Transformer.from_crs("EPSG:4326", ALBERS_CHINA, always_xy=True)
+    back = Transformer.from_crs(ALBERS_CHINA, "EPSG:4326", always_xy=True)
     projected = _project(geometries, albers)
     parts, owner = shapely.get_parts(projected, return_index=True)
     part_km2 = shapely.area(parts) / 1e6

@@ -30,12 +30,19 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 __all__ = [
+    "ALBERS_CHINA",
     "ProvinceNameError",
     "load_china_provinces",
     "province_codes",
     "resolve_provinces",
     "unify_province_labels",
 ]
+
+#: Albers equal-area conic for China (standard parallels 25 N and 47 N, central meridian
+#: 105 E, WGS-84): the projection of the areas, ellipses and maps of the toolkit.
+ALBERS_CHINA = (
+    "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
+)
 
 #: Spellings seen in users' data beyond the official names (normalized keys).
 _ALIASES = {

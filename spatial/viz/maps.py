@@ -35,6 +35,7 @@ from .._core.panel import PanelArrays, panel_arrays, require_columns
 from ..exceptions import PanelStructureError, SpecificationError
 from ..exploratory.autocorrelation import LISA_LABELS, LISA_LABELS_ZH
 from ..geography import (
+    ALBERS_CHINA,
     load_china_cities,
     load_china_counties,
     load_china_provinces,
@@ -96,10 +97,6 @@ SCHEMES: dict[str, str] = {
     "head_tail_breaks": "HeadTailBreaks",
     "pretty": "PrettyBreaks",
 }
-#: Albers equal-area projection for maps of China.
-ALBERS_CHINA = (
-    "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
-)
 _MAINLAND = (72.0, 17.5, 136.0, 54.0)  # lon/lat window of the main map
 _SOUTH_CHINA_SEA = (106.5, 2.5, 123.5, 24.5)  # lon/lat window of the inset
 NO_DATA_COLOR = "#d9d9d9"

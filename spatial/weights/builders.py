@@ -29,6 +29,7 @@ __all__ = [
     "economic_distance",
     "economic_geographic",
     "great_circle_distances",
+    "haversine_km",
     "inverse_distance",
     "knn",
     "negative_exponential",
@@ -39,15 +40,16 @@ EARTH_RADIUS_KM = 6371.0088
 Islands = Literal["error", "nearest"] | Mapping[Hashable, Sequence[Hashable]]
 
 
-def great_circle_distances(coordinates: ArrayLike) -> np.ndarray:
-    """Pairwise great-circle distances (km) between ``(lon, lat)`` points in degrees.
+def haversine_km(
+    lon1: Any, lat1: Any, lon2: Any, lat2: Any, *, radius: float = EARTH_RADIUS_KM
+) -> np.ndarray:
+    """Great-circle distance in km between points given in degrees (broadcast).
 
     Notes
     -----
-    Haversine formula :math:`d = 2R\\arcsin\\sqrt{\\sin^2(\\Delta\\phi/2) +
-    \\cos\\phi_1\\cos\\phi_2\\sin^2(\\Delta\\lambda/2)}` with :math:`R = 6371.0088` km
-    (latitudes :math:`\\phi`, longitudes :math:`\\lambda`; Sinnott 1984). The
-    haversine form stays accurate for small distances.
+    ``d = 2 R asin(sqrt(sin^2((phi2 - phi1)/2) + cos(phi1) cos(phi2) sin^2((lam2 - lam1)/2)))``
+    on a sphere of radius R (default 6,371.0088 km, the IUGG mean radius); the error
+    against the ellipsoid is below 0.5%.
 
     References
     ----------
@@ -55,17 +57,35 @@ def great_circle_distances(coordinates: ArrayLike) -> np.ndarray:
 
     Examples
     --------
+    >>> round(float(haversine_km(116.4074, 39.9042, 121.4737, 31.2304)), 1)  # Beijing-Shanghai
+    1067.3
+    """
+    phi1, phi2 = np.radians(lat1), np.radians(lat2)
+    lam1, lam2 = np.radians(lon1), np.radians(lon2)
+    h = (
+        np.sin((phi1 - phi2) / 2) ** 2
+        + np.cos(phi1) * np.cos(phi2) * np.sin((lam1 - lam2) / 2) ** 2
+    )
+    return np.asarray(2.0 * radius * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
+
+
+def great_circle_distances(coordinates: ArrayLike) -> np.ndarray:
+    """Pairwise great-circle distances (km) between ``(lon, lat)`` points in degrees.
+
+    Notes
+    -----
+    :func:`haversine_km` between every pair of points.
+
+    Examples
+    --------
     >>> round(float(great_circle_distances([[116.4, 39.9], [121.47, 31.23]])[0, 1]))
     1067
     """
-    xy = np.radians(np.asarray(coordinates, dtype=np.float64))
+    xy = np.asarray(coordinates, dtype=np.float64)
     if xy.ndim != 2 or xy.shape[1] != 2:
         raise SpecificationError(f"coordinates must be (n, 2) longitude/latitude; got {xy.shape}.")
     lon, lat = xy[:, 0], xy[:, 1]
-    dlat = lat[:, None] - lat[None, :]
-    dlon = lon[:, None] - lon[None, :]
-    h = np.sin(dlat / 2) ** 2 + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(dlon / 2) ** 2
-    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    return haversine_km(lon[:, None], lat[:, None], lon[None, :], lat[None, :])
 
 
 def _distances(coordinates: ArrayLike, ids: Sequence[Hashable], great_circle: bool) -> np.ndarray:
