@@ -28,9 +28,9 @@ and the government seat (``seat_*``; see :func:`load_china_cities`), which
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import pandas as pd
 
@@ -183,32 +183,119 @@ def _display_key(key: str) -> str:
     return " or ".join(_display(c) for c in _lookup()[key])
 
 
+def _parents_per_name(
+    values: list[Hashable],
+    given: Hashable | Sequence[Hashable] | Mapping[Hashable, Hashable] | pd.Series | None,
+    resolve: Callable[[list[Hashable]], list[str]],
+    option: str,
+) -> list[str | None]:
+    """The code of the parent unit (province, city) given for each name, or None.
+
+    ``given`` is one parent for every name, one per name (missing entries allowed) or a
+    mapping ``{name: parent}``; ``resolve`` maps parent names to codes.
+    """
+    if given is None:
+        return [None] * len(values)
+    if isinstance(given, (str, int)) and not isinstance(given, bool):
+        same: list[str | None] = [resolve([given])[0]] * len(values)
+        return same
+    if isinstance(given, Mapping):
+        entries = [given.get(v) for v in values]
+    elif isinstance(given, Iterable):
+        entries = list(given)
+        if len(entries) != len(values):
+            raise SpecificationError(
+                f"{option}= has {len(entries)} entries for {len(values)} names; give one "
+                f"{option} per name, a single {option}, or a mapping {{name: {option}}}."
+            )
+    else:
+        raise SpecificationError(
+            f"{option}= must be a {option}, a sequence or a mapping; got {type(given)}."
+        )
+
+    def missing(p: Hashable) -> bool:
+        return p is None or (isinstance(p, float) and p != p)
+
+    codes = iter(resolve([p for p in entries if not missing(p)]))
+    return [None if missing(p) else next(codes) for p in entries]
+
+
 def _provinces_per_name(
     values: list[Hashable],
     province: Hashable | Sequence[Hashable] | Mapping[Hashable, Hashable] | pd.Series | None,
 ) -> list[str | None]:
     """The 2-digit province code given for each name, or None."""
-    if province is None:
-        return [None] * len(values)
-    if isinstance(province, (str, int)) and not isinstance(province, bool):
-        same: list[str | None] = [resolve_provinces([province])[0]] * len(values)
-        return same
-    if isinstance(province, Mapping):
-        given = [province.get(v) for v in values]
-    elif isinstance(province, Iterable):
-        given = list(province)
-        if len(given) != len(values):
-            raise SpecificationError(
-                f"province= has {len(given)} entries for {len(values)} names; give one "
-                "province per name, a single province, or a mapping {name: province}."
+    return _parents_per_name(values, province, resolve_provinces, "province")
+
+
+class _Within(NamedTuple):
+    """A constraint on the units a name may resolve to: its parent at one level."""
+
+    option: str  # "province", "city"
+    given: list[str | None]  # the parent's code for each name, or None
+    parent: Callable[[str], str]  # unit code -> its parent's code at this level
+    describe: Callable[[str], str]  # parent code -> display
+
+
+def _resolve_units(
+    values: list[Hashable],
+    *,
+    candidates: Callable[[Hashable], tuple[str, ...]],
+    display: Callable[[str], str],
+    hint: Callable[[str], str],
+    within: Sequence[_Within],
+    what: str,
+    several: str,
+) -> list[str]:
+    """One code per name, or one error listing every failure (shared by cities and counties).
+
+    A name resolves when exactly one of its ``candidates`` lies inside every parent given
+    for it (``within``); otherwise it is unresolved (with ``hint``), ambiguous (with its
+    candidates and the options that choose) or outside the parent given. ``what`` names
+    the units ("city") and ``several`` what an ambiguous name matches ("units in several
+    provinces").
+    """
+    codes: list[str] = []
+    unresolved: list[str] = []
+    ambiguous: list[str] = []
+    elsewhere: list[str] = []
+    for i, value in enumerate(values):
+        found = candidates(value)
+        inside = [
+            c for c in found
+            if all(w.given[i] is None or w.parent(c) == w.given[i] for w in within)
+        ]  # fmt: skip
+        if len(inside) == 1:
+            codes.append(inside[0])
+        elif not found:
+            unresolved.append(str(value))
+        elif not inside:
+            units = ", ".join(display(c) for c in found)
+            where = " and ".join(w.describe(str(w.given[i])) for w in within if w.given[i])
+            elsewhere.append(f"{value!r} is {units}, not in {where}")
+        else:
+            units = ", ".join(display(c) for c in inside)
+            ambiguous.append(f"{value!r} could be {units}")
+    if unresolved or ambiguous or elsewhere:
+        parts = []
+        if unresolved:
+            bad = sorted(set(unresolved))
+            parts.append(f"{len(bad)} {what} name(s) do not resolve: "
+                         f"{format_items([hint(n) for n in bad], 10)}.")  # fmt: skip
+        if ambiguous:
+            unique = list(dict.fromkeys(ambiguous))
+            options = " and/or ".join(f"{w.option}=" for w in within)
+            parts.append(
+                f"{len(unique)} name(s) match {several}: {format_items(unique, 10)}. "
+                f"Pass {options} (one per name, or {{name: ...}}) to choose."
             )
-    else:
-        raise SpecificationError(
-            f"province= must be a province, a sequence or a mapping; got {type(province)}."
-        )
-    present = [p for p in given if p is not None and not (isinstance(p, float) and p != p)]
-    codes = iter(resolve_provinces(present))
-    return [None if p is None or (isinstance(p, float) and p != p) else next(codes) for p in given]
+        if elsewhere:
+            unique = list(dict.fromkeys(elsewhere))
+            levels = " or ".join(w.option for w in within)
+            parts.append(f"{len(unique)} name(s) lie outside the {levels} given: "
+                         f"{format_items(unique, 10)}.")  # fmt: skip
+        raise CityNameError(" ".join(parts))
+    return codes
 
 
 def resolve_cities(
@@ -258,41 +345,13 @@ def resolve_cities(
     ['320500', '341300']
     """
     values = list(names)
-    given = _provinces_per_name(values, province)
-    codes: list[str] = []
-    unresolved: list[str] = []
-    ambiguous: list[str] = []
-    elsewhere: list[str] = []
-    for value, prov in zip(values, given):
-        found = _candidates(value)
-        within = [c for c in found if prov is None or c[:2] == prov]
-        if len(within) == 1:
-            codes.append(within[0])
-        elif not found:
-            unresolved.append(str(value))
-        elif not within:
-            units = ", ".join(_display(c) for c in found)
-            where = _province_attributes().set_index("code").loc[prov, "name_en"]
-            elsewhere.append(f"{value!r} is {units}, not in {where} ({prov})")
-        else:
-            units = ", ".join(_display(c) for c in within)
-            ambiguous.append(f"{value!r} could be {units}")
-    if unresolved or ambiguous or elsewhere:
-        parts = []
-        if unresolved:
-            bad = sorted(set(unresolved))
-            hints = [_hint(n, _normalize_city(n), _lookup(), _display_key) for n in bad]
-            parts.append(f"{len(bad)} city name(s) do not resolve: {format_items(hints, 10)}.")
-        if ambiguous:
-            unique = list(dict.fromkeys(ambiguous))
-            parts.append(
-                f"{len(unique)} name(s) match units in several provinces: "
-                f"{format_items(unique, 10)}. Pass province= (one per name, or "
-                "{name: province}) to choose."
-            )
-        if elsewhere:
-            unique = list(dict.fromkeys(elsewhere))
-            parts.append(f"{len(unique)} name(s) lie outside the province given: "
-                         f"{format_items(unique, 10)}.")  # fmt: skip
-        raise CityNameError(" ".join(parts))
-    return codes
+    provinces = _province_attributes().set_index("code")["name_en"]
+    province_filter = _Within(
+        "province", _provinces_per_name(values, province), lambda c: c[:2],
+        lambda p: f"{provinces[p]} ({p})",
+    )  # fmt: skip
+    return _resolve_units(
+        values, candidates=_candidates, display=_display,
+        hint=lambda n: _hint(n, _normalize_city(n), _lookup(), _display_key),
+        within=[province_filter], what="city", several="units in several provinces",
+    )  # fmt: skip

