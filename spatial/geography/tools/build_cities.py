@@ -357,6 +357,17 @@ def check_against_provinces(source: Source, table: pd.DataFrame, geometries: lis
         assert (union.distance(points[~inside]) < 0.05).all()  # degrees, about 5 km
 
 
+def largest_part_point(
+    geometry: Any, centroid: tuple[float, float], project: Callable[[Any], Any]
+) -> Any:
+    """The centroid (lon, lat) of the largest part (by ``project``-ed area), or the part's
+    representative point when the centroid falls outside it (a concave unit)."""
+    parts = shapely.get_parts(geometry)
+    largest = parts[int(np.argmax(shapely.area(project(parts))))]
+    point = shapely.Point(*centroid)
+    return point if largest.contains(point) else largest.point_on_surface()
+
+
 def seats(table: pd.DataFrame, geometries: list[Any], coordinates: dict[str, Any]) -> pd.DataFrame:
     """Add ``seat_lon``, ``seat_lat`` and ``seat_source`` (see step 8 of the module docstring)."""
     albers = Transformer.from_crs("EPSG:4326", ALBERS, always_xy=True)
@@ -380,11 +391,8 @@ def seats(table: pd.DataFrame, geometries: list[Any], coordinates: dict[str, Any
             lon, lat, _ = MANUAL_SEATS[code]
             source = "manual"
         else:
-            parts = shapely.get_parts(geometry)
-            largest = parts[int(np.argmax(shapely.area(project(parts))))]
-            point = shapely.Point(row.mainland_centroid_lon, row.mainland_centroid_lat)
-            if not largest.contains(point):
-                point = largest.point_on_surface()
+            centroid = (row.mainland_centroid_lon, row.mainland_centroid_lat)
+            point = largest_part_point(geometry, centroid, project)
             lon, lat, source = point.x, point.y, "largest_part"
         point = shapely.Point(lon, lat)
         km = project(geometry).distance(project(point)) / 1e3

@@ -1,6 +1,6 @@
 """Short names and pinyin of Chinese administrative units (build time only).
 
-Used by ``build_cities.py`` and ``build_county_names.py``; ``pypinyin`` (PyPI, MIT) is needed
+Used by ``build_cities.py`` and ``build_counties.py``; ``pypinyin`` (PyPI, MIT) is needed
 only here, never by the installed package.
 
 Short name: one suffix of the unit type removed (苏州市 -> 苏州, 长兴县 -> 长兴, 阿荣旗 -> 阿荣),
