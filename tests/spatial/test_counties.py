@@ -302,6 +302,22 @@ def test_queen_symmetric_with_islands(counties):
     assert (w.sparse - rook.sparse).min() >= 0  # every rook link is a queen link
 
 
+@pytest.mark.parametrize("kind", ["band:330", "negexp:50", "distance"])
+def test_distance_kinds_symmetric_and_sparse(counties, kind):
+    from libpysal.weights import DistanceBand
+
+    # 330 km reaches a neighbour of every unit but Sansha's (Nansha lies 1,275 km from any)
+    ids = [c for c in counties.index if not c.startswith("4603")]
+    cutoff = None if kind.startswith("band") else 330.0
+    w = china_counties(kind, counties=ids, cutoff=cutoff, transform="none")
+    assert w.n == 2846 and w.is_symmetric and w.sparse.format == "csr"
+    assert w.sparse.nnz < 0.1 * w.n**2  # the cutoff keeps W sparse
+    points = counties.loc[ids, ["mainland_centroid_lon", "mainland_centroid_lat"]].to_numpy()
+    band = DistanceBand.from_array(points, threshold=330, distance_metric="Arc", radius=6371.0088,
+                                   ids=ids, silence_warnings=True)  # fmt: skip
+    assert neighbour_sets(w, ids) == libpysal_sets(band.neighbors)
+
+
 def test_queen_agrees_with_libpysal(counties):
     import warnings
 
