@@ -13,7 +13,10 @@ region column is resolved with :func:`spatial.geography.resolve_cities` (``--pro
 for names shared by two provinces, such as Suzhou), optionally aligned to the current units
 with :func:`spatial.geography.align_cities` (``--align``), and the built-in W come from
 :func:`spatial.weights.china_cities` (``queen``, ``rook``, ``knn:K``, ``distance``,
-``band:KM``, ``negexp:KM``, ``economic:COLUMN``).
+``band:KM``, ``negexp:KM``, ``economic:COLUMN``). ``--level county`` does the same on the
+county-level units (:func:`spatial.geography.resolve_counties`, ``--province-column`` and
+``--city-column`` for names such as 朝阳区 or 城区; :func:`spatial.weights.china_counties`;
+the optional extra ``liangye[counties]``), without ``--align``.
 
 Input files are CSV (UTF-8 with or without BOM, or GB18030/GBK, detected; ``--encoding``
 to force one), TSV or Excel (``.xlsx``, ``.xls``); numbers written with thousands
@@ -34,7 +37,7 @@ import sys
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -89,11 +92,11 @@ TOPSIS_OPTIONS = (
 SCORE_METHODS = ("coupling", "topsis")
 #: The built-in kinds of ``--w`` and ``weights --kind`` (China's 31 provinces).
 W_KINDS = ("queen", "rook", "knn:K", "distance", "economic:COLUMN")
-#: The built-in kinds at ``--level city`` (China's prefecture-level cities).
+#: The built-in kinds at ``--level city`` and ``--level county``.
 CITY_W_KINDS = ("queen", "rook", "knn:K", "distance", "band:KM", "negexp:KM", "economic:COLUMN")
 ISLANDS = ("hainan", "nearest", "error")
 #: The units of ``--level``.
-LEVELS = ("province", "city")
+LEVELS = ("province", "city", "county")
 #: What ``--align`` does with the values of units merged into one current unit.
 ALIGN_HOW = ("sum", "mean", "drop")
 
@@ -208,13 +211,14 @@ def china_weights(
     kinds of :data:`CITY_W_KINDS`; ``data[region]`` then holds names or codes of
     prefecture-level units, and islands are linked to the nearest mainland unit
     (``islands="nearest"``, the default there) or refused (``"error"``).
+    ``level="county"``: the same with :func:`spatial.weights.china_counties`.
     """
     from spatial.weights import HAINAN_LINK, china_provinces
 
     if level not in LEVELS:
         raise CommandError(f"--level {level!r} is not one of {', '.join(LEVELS)}")
-    if level == "city":
-        return _city_weights(spec, data=data, region=region, islands=islands)
+    if level != "province":
+        return _unit_weights(spec, _level(level), data=data, region=region, islands=islands)
     islands = islands or "hainan"
     kind, _, argument = spec.partition(":")
     kind = kind.strip().lower()
@@ -260,43 +264,71 @@ def _economic_column(data: pd.DataFrame | None, region: str | None, argument: st
     )
 
 
-def _city_weights(
-    spec: str, *, data: pd.DataFrame | None, region: str | None, islands: str | None
-) -> Any:
-    """W of China's prefecture-level cities (``--level city``), ids = 6-digit codes."""
-    from spatial.weights import china_cities
+class _Level(NamedTuple):
+    """A level below the province (``--level city`` or ``county``): its units, names and W."""
 
+    name: str  # "city", "county"
+    units: str  # "prefecture-level cities"
+    weights: Callable[..., Any]  # china_cities, china_counties
+    subset: str  # the keyword of their subset: "cities", "counties"
+    resolve: Callable[..., list[str]]  # resolve_cities, resolve_counties
+    table: Callable[[], pd.DataFrame]  # the units' attributes, indexed by code
+
+
+def _level(name: str) -> _Level:
+    """The ``--level`` ``name`` (``"city"`` or ``"county"``)."""
+    from spatial.geography import (
+        load_china_cities,
+        load_china_counties,
+        resolve_cities,
+        resolve_counties,
+    )
+    from spatial.weights import china_cities, china_counties
+
+    if name == "city":
+        return _Level("city", "prefecture-level cities", china_cities, "cities", resolve_cities,
+                      lambda: load_china_cities(include_county_level=True))  # fmt: skip
+    return _Level("county", "county-level units", china_counties, "counties", resolve_counties,
+                  load_china_counties)  # fmt: skip
+
+
+def _unit_weights(
+    spec: str, level: _Level, *, data: pd.DataFrame | None, region: str | None,
+    islands: str | None,
+) -> Any:  # fmt: skip
+    """W of China's cities or counties (``--level city|county``), ids = 6-digit codes."""
     islands = islands or "nearest"
     if islands not in ("nearest", "error"):
         raise CommandError(
-            f"--islands {islands} is for provinces; at --level city use nearest (each island "
-            "unit linked to the mainland unit with the nearest boundary, the default) or error"
+            f"--islands {islands} is for provinces; at --level {level.name} use nearest (each "
+            "island unit linked to the mainland unit with the nearest boundary, the default) "
+            "or error"
         )
     kind, _, argument = spec.partition(":")
     kind = kind.strip().lower()
     options: dict[str, Any] = {}
     if data is not None and region is not None:
-        options["cities"] = list(pd.unique(data[region]))
+        options[level.subset] = list(pd.unique(data[region]))
     if kind in ("queen", "rook"):
-        return china_cities(kind, islands=islands, **options)  # type: ignore[arg-type]
+        return level.weights(kind, islands=islands, **options)
     if kind == "economic":
         values = _economic_column(data, region, argument.strip())
-        return china_cities("economic", economic=values, **options)
+        return level.weights("economic", economic=values, **options)
     if kind in ("knn", "band", "negexp", "distance"):
         if kind == "distance" and argument:
             raise CommandError(f"--w {spec!r}: distance takes no argument (band:KM does)")
         try:
-            return china_cities(f"{kind}:{argument}" if argument else kind, **options)
+            return level.weights(f"{kind}:{argument}" if argument else kind, **options)
         except LiangyeError as err:
             raise CommandError(f"--w {spec!r}: {err}") from err
     raise CommandError(
-        f"--w {spec!r} is neither a weights file nor a built-in kind at --level city; use one "
-        f"of {', '.join(CITY_W_KINDS)} or the path of a .gal, .gwt or .csv file"
+        f"--w {spec!r} is neither a weights file nor a built-in kind at --level {level.name}; "
+        f"use one of {', '.join(CITY_W_KINDS)} or the path of a .gal, .gwt or .csv file"
     )
 
 
-class _CityUnits:
-    """What ``--level city`` did to the region column: the codes, notes and tables."""
+class _Units:
+    """What ``--level city|county`` did to the region column: the codes, notes and tables."""
 
     def __init__(
         self, frame: pd.DataFrame, notes: list[str], units: pd.DataFrame, alignment: Any
@@ -307,38 +339,59 @@ class _CityUnits:
         self.alignment = alignment  # the report of align_cities, or None
 
 
-def _city_error(err: LiangyeError, args: argparse.Namespace) -> CommandError:
-    """A city-name error in the terms of the command line."""
-    message = str(err).replace(
-        "Pass province= (one per name, or {name: province}) to choose.",
-        "Pass --province-column COL (a column naming each row's province) to choose.",
+def _unit_error(err: LiangyeError, args: argparse.Namespace, level: _Level) -> CommandError:
+    """A city or county name error in the terms of the command line."""
+    message = (
+        str(err)
+        .replace(
+            "Pass province= (one per name, or {name: province}) to choose.",
+            "Pass --province-column COL (a column naming each row's province) to choose.",
+        )
+        .replace(
+            "Pass province= and/or city= (one per name, or {name: province}) to choose.",
+            "Pass --province-column COL and/or --city-column COL (columns naming each row's "
+            "province and prefecture-level city) to choose.",
+        )
     )
-    if "do not resolve" in message and not getattr(args, "align", None):
+    if "do not resolve" in message and level.name == "city" and not getattr(args, "align", None):
         message += (
             " Units merged, split or renamed since 2000 (莱芜, 巢湖, 襄樊, 毕节地区) are "
             "mapped to the current ones by --align."
         )
-    return CommandError(f"--level city, column {args.region!r}: {message}")
+    return CommandError(f"--level {level.name}, column {args.region!r}: {message}")
 
 
-def _city_panel(
-    frame: pd.DataFrame, args: argparse.Namespace, year: str | None, columns: Sequence[str]
-) -> _CityUnits:
-    """Resolve (and with ``--align`` align) the region column of a city panel to 6-digit codes.
+def _parent_column(frame: pd.DataFrame, option: str, column: str | None) -> pd.Series | None:
+    """The column ``--province-column`` or ``--city-column`` names, or None."""
+    if column is None:
+        return None
+    if column not in frame.columns:
+        raise CommandError(
+            f"{option} {column!r} is not a column of the data." + suggest(column, frame.columns)
+        )
+    return frame[column]
+
+
+def _unit_panel(
+    frame: pd.DataFrame,
+    args: argparse.Namespace,
+    year: str | None,
+    columns: Sequence[str],
+    level: _Level,
+) -> _Units:
+    """Resolve (and at city level with ``--align`` align) the region column to 6-digit codes.
 
     ``columns`` are the numeric columns an alignment carries over (the others are left out).
     """
-    from spatial.geography import align_cities, load_china_cities, resolve_cities
+    from spatial.geography import align_cities
     from spatial.geography.cities import CityNameError
 
     region, province_column = args.region, args.province_column
     align = getattr(args, "align", None)  # liangye weights has no --align
-    if province_column is not None and province_column not in frame.columns:
-        raise CommandError(
-            f"--province-column {province_column!r} is not a column of the data."
-            + suggest(province_column, frame.columns)
-        )
-    province = None if province_column is None else frame[province_column]
+    province = _parent_column(frame, "--province-column", province_column)
+    parents: dict[str, Any] = {"province": province}
+    if level.name == "county":
+        parents["city"] = _parent_column(frame, "--city-column", args.city_column)
     notes: list[str] = []
     alignment = None
     labels = frame[region]
@@ -353,18 +406,19 @@ def _city_panel(
             codes = list(aligned[region])
             out = aligned
         else:
-            codes = resolve_cities(labels, province=province)
+            codes = level.resolve(labels, **parents)
             out = frame.copy()
             out[region] = codes
     except CityNameError as err:
-        raise _city_error(err, args) from err
-    cities = load_china_cities(include_county_level=True).set_index("code")
+        raise _unit_error(err, args, level) from err
+    cities = level.table().set_index("code", drop=False)
     order = list(dict.fromkeys(codes))
-    units = cities.loc[order, ["name_zh", "name_en", "province_zh"]].rename_axis("code")
+    parent_names = [*(["city_zh"] if level.name == "county" else []), "province_zh"]
+    units = cities.loc[order, ["name_zh", "name_en", *parent_names]].rename_axis("code")
     units["rows"] = pd.Series(codes).value_counts().reindex(order).to_numpy()
     where = f", {year} {out[year].min()}-{out[year].max()}" if year is not None else ""
     notes.append(
-        f"Level: prefecture-level cities. {len(labels)} rows of {region!r} resolved to "
+        f"Level: {level.units}. {len(labels)} rows of {region!r} resolved to "
         f"{len(order)} units{where} (ids: 6-digit GB/T 2260 codes; names in units.csv)."
     )
     if not align:
@@ -378,21 +432,25 @@ def _city_panel(
         ]
         if several:
             notes.append(f"Names spelled in more than one way are one unit: {'; '.join(several)}.")
-        if province is not None:
+        if any(p is not None for p in parents.values()):
             needed = []
             for name in dict.fromkeys(labels):
                 try:
-                    resolve_cities([name])
+                    level.resolve([name])
                 except CityNameError:
                     chosen = sorted({c for lab, c in zip(labels, codes) if lab == name})
-                    shown = ", ".join(f"{cities.at[c, 'name_zh']} ({cities.at[c, 'province_zh']}"
-                                      f", {c})" for c in chosen)  # fmt: skip
+                    shown = ", ".join(
+                        f"{cities.at[c, 'name_zh']} ("
+                        + ", ".join(str(cities.at[c, p]) for p in parent_names)
+                        + f", {c})"
+                        for c in chosen
+                    )
                     needed.append(f"{name} -> {shown}")
             if needed:
+                used = [c for c in (province_column, getattr(args, "city_column", None)) if c]
                 notes.append(
-                    f"Names shared by several provinces, resolved with {province_column!r}: "
-                    + "; ".join(needed)
-                    + "."
+                    f"Names shared by several units, resolved with "
+                    f"{' and '.join(map(repr, used))}: " + "; ".join(needed) + "."
                 )
     elif alignment is not None and len(alignment):
         grouped = alignment.groupby(["action", "label", "to_name"], sort=False)["year"]
@@ -407,15 +465,16 @@ def _city_panel(
         )
     else:
         notes.append("Aligned to the current units (--align): nothing to merge or rename.")
-    return _CityUnits(out, notes, units.reset_index(), alignment)
+    return _Units(out, notes, units.reset_index(), alignment)
 
 
 def _weights(args: argparse.Namespace, frame: pd.DataFrame) -> tuple[Any, str]:
     """The W of ``liangye sdm`` and a line describing it."""
     from spatial.weights import SpatialWeights, read_weights
 
-    city = getattr(args, "level", "province") == "city"
-    kinds = CITY_W_KINDS if city else W_KINDS
+    name = getattr(args, "level", "province")
+    level = None if name == "province" else _level(name)
+    kinds = W_KINDS if level is None else CITY_W_KINDS
     path = Path(args.w)
     if path.suffix.lower() in (".gal", ".gwt", ".csv") or path.is_file():
         if not path.is_file():
@@ -424,13 +483,12 @@ def _weights(args: argparse.Namespace, frame: pd.DataFrame) -> tuple[Any, str]:
             )
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            if city:  # the file's ids (names or codes) resolved like the data's
-                from spatial.geography import resolve_cities
+            if level is not None:  # the file's ids (names or codes) resolved like the data's
                 from spatial.geography.cities import CityNameError
 
                 w = read_weights(path)
                 try:
-                    ids = resolve_cities([str(i) for i in w.ids])
+                    ids = level.resolve([str(i) for i in w.ids])
                 except CityNameError as err:
                     raise CommandError(f"ids of {path}: {err}") from err
                 transform = "row" if w.is_row_standardized else "none"
@@ -446,10 +504,10 @@ def _weights(args: argparse.Namespace, frame: pd.DataFrame) -> tuple[Any, str]:
                 "Guangdong)" + (f" [reader said: {'; '.join(folded)}]" if folded else "")
             )
         described = f"file {path}"
-    elif city:
+    elif level is not None:
         w = china_weights(args.w, data=frame, region=args.region, islands=args.islands,
-                          level="city")  # fmt: skip
-        described = f"China's prefecture-level cities ({w.n} units), {args.w}" + (
+                          level=level.name)  # fmt: skip
+        described = f"China's {level.units} ({w.n} units), {args.w}" + (
             f" (islands: {args.islands or 'nearest'})" if args.w in ("queen", "rook") else ""
         )
     else:
@@ -685,8 +743,7 @@ def run_sdm(args: argparse.Namespace) -> str:
         "sdem": SpatialDurbinErrorPanel,
         "slx": SLXPanel,
     }
-    if args.level != "city" and (args.align or args.province_column):
-        raise CommandError("--align and --province-column belong to --level city")
+    _check_level_options(args)
     frame, source = _read(Path(args.data), args)
     _keys(frame, Path(args.data), args.region, args.region_year, "pass --region/--year")
     missing = [c for c in [args.y, *args.x] if c not in frame.columns]
@@ -697,10 +754,11 @@ def run_sdm(args: argparse.Namespace) -> str:
             f"{', '.join(map(str, frame.columns))}"
         )
     units = None
-    if args.level == "city":
+    if args.level != "province":
         kind, _, argument = str(args.w).partition(":")
         economic = [argument] if kind.strip().lower() == "economic" and argument in frame else []
-        units = _city_panel(frame, args, args.region_year, [args.y, *args.x, *economic])
+        units = _unit_panel(frame, args, args.region_year, [args.y, *args.x, *economic],
+                            _level(args.level))  # fmt: skip
         frame = units.frame
     w, w_text = _weights(args, frame)
     with warnings.catch_warnings(record=True) as caught:
@@ -734,7 +792,7 @@ def run_sdm(args: argparse.Namespace) -> str:
             "dependent variable": args.y,
             "regressors": ", ".join(args.x),
             "region, year": f"{args.region}, {args.region_year}",
-            "level": "prefecture-level cities" if units is not None else "provinces",
+            "level": _level(args.level).units if units is not None else "provinces",
             "W": w_text,
             "options": f"model={args.model}, effects={args.effects}, "
             f"bias_correction={args.bias_correction}, impacts={args.impacts}",
@@ -743,7 +801,8 @@ def run_sdm(args: argparse.Namespace) -> str:
     for note in [*_source_notes(source), *level_notes, *said]:
         report.text(note)
     if units is not None:
-        report.table("Units (prefecture-level cities)", units.units.set_index("code"), "units")
+        report.table(f"Units ({_level(args.level).units})", units.units.set_index("code"),
+                     "units")  # fmt: skip
         if units.alignment is not None and len(units.alignment):
             report.table("Alignment to the current units", units.alignment, "alignment")
     report.heading("Estimates")
@@ -799,14 +858,13 @@ def run_weights(args: argparse.Namespace) -> str:
 
     frame = None
     notes: list[str] = []
-    city = args.level == "city"
-    if args.province_column and not city:
-        raise CommandError("--province-column belongs to --level city")
+    _check_level_options(args)
+    level = None if args.level == "province" else _level(args.level)
     if args.data is not None:
         frame, _ = _read(Path(args.data), args)
         _keys(frame, Path(args.data), args.region, args.region, "pass --region")
-        if city:
-            units = _city_panel(frame, args, None, [])
+        if level is not None:
+            units = _unit_panel(frame, args, None, [], level)
             frame, notes = units.frame, units.notes
     elif args.kind.startswith("economic"):
         raise CommandError("--kind economic:COLUMN needs --data FILE with that column")
@@ -815,10 +873,10 @@ def run_weights(args: argparse.Namespace) -> str:
     if args.standardize:
         w = w.standardize("row")
     path = write_weights(w, Path(args.out))
-    units_name = "prefecture-level cities (ids: 6-digit codes)" if city else "provinces"
+    units_name = "provinces" if level is None else f"{level.units} (ids: 6-digit codes)"
     islands = ""
     if args.kind in ("queen", "rook"):
-        islands = f", islands: {args.islands or ('nearest' if city else 'hainan')}"
+        islands = f", islands: {args.islands or ('hainan' if level is None else 'nearest')}"
     done = f"Wrote {w.n} {units_name}, {w.n_links} links ({args.kind}{islands}) to {path}."
     return "\n".join([*notes, done])
 
@@ -840,11 +898,27 @@ def _input_options(parser: argparse.ArgumentParser) -> None:
 
 def _level_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--level", default="province", choices=list(LEVELS),
-                        help="units: China's 31 provinces (default) or its prefecture-level "
-                        "cities (names resolved, W of china_cities)")  # fmt: skip
+                        help="units: China's 31 provinces (default), its prefecture-level "
+                        "cities (names resolved, W of china_cities) or its county-level units "
+                        '(china_counties; pip install "liangye[counties]")')  # fmt: skip
     parser.add_argument("--province-column",
-                        help="--level city: column naming each row's province, for city names "
-                        "shared by two provinces (Suzhou: 苏州 or 宿州)")  # fmt: skip
+                        help="--level city or county: column naming each row's province, for "
+                        "names shared by two provinces (Suzhou: 苏州 or 宿州)")  # fmt: skip
+    parser.add_argument("--city-column",
+                        help="--level county: column naming each row's prefecture-level city, "
+                        "for county names shared within a province (城区, 鼓楼区)")  # fmt: skip
+
+
+def _check_level_options(args: argparse.Namespace) -> None:
+    """Refuse the options of another ``--level``."""
+    given = {"--province-column": args.province_column, "--city-column": args.city_column,
+             "--align": getattr(args, "align", None)}  # fmt: skip
+    belongs = {"--province-column": ("city", "county"), "--city-column": ("county",),
+               "--align": ("city",)}  # fmt: skip
+    wrong = [o for o, value in given.items() if value and args.level not in belongs[o]]
+    if wrong:
+        said = "; ".join(f"{o} belongs to --level {' or '.join(belongs[o])}" for o in wrong)
+        raise CommandError(f"{said}, not to --level {args.level}")
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -117,17 +117,3 @@ def simulate_sdm(
             "x2": x[:, :, 1].ravel(),
         }
     )
-
-
-@pytest.fixture(scope="module")
-def county_cache(tmp_path_factory):
-    """A fresh county-layer cache directory for one test module (the layer is built once
-    there, about 10 s): ``LIANGYE_CACHE_DIR`` points at it and the in-memory layer is reset."""
-    from spatial.geography import counties as county_module
-
-    folder = tmp_path_factory.mktemp("liangye_cache")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(county_module.CACHE_ENV, str(folder))
-        county_module._layer.cache_clear()
-        yield folder
-    county_module._layer.cache_clear()

