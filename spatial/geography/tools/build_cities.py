@@ -262,15 +262,18 @@ def from_installed() -> Source:
     return Source(lambda relative: cnmaps(PREFIX + relative), pyecharts(PYECHARTS_JSON))
 
 
-def read_index(source: Source) -> pd.DataFrame:
-    """The city-level index rows (code, province, name, path)."""
+def query(source: Source, sql: str) -> pd.DataFrame:
+    """The result of ``sql`` on the pinned index ``administrative.db`` (table ADMINISTRATIVE)."""
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "administrative.db"
         db.write_bytes(source.data(INDEX))
         with sqlite3.connect(db) as con:
-            index = pd.read_sql(
-                "SELECT province, city, path FROM ADMINISTRATIVE WHERE level = '市'", con
-            )
+            return pd.read_sql(sql, con)
+
+
+def read_index(source: Source) -> pd.DataFrame:
+    """The city-level index rows (code, province, name, path)."""
+    index = query(source, "SELECT province, city, path FROM ADMINISTRATIVE WHERE level = '市'")
     assert len(index) == 370, len(index)
     index["source_code"] = index["path"].str.extract(r"(\d{6})\.geojson$", expand=False)
     assert index["source_code"].notna().all() and index["source_code"].is_unique

@@ -39,8 +39,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import sqlite3
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -50,11 +48,11 @@ import pandas as pd
 import shapely
 from build_cities import (  # the tools folder (sys.path[0] when run as a script)
     ALBERS,
-    INDEX,
     Source,
     from_installed,
     largest_part_point,
     measure,
+    query,
     require_version,
 )
 from names import short_name, to_pinyin
@@ -96,13 +94,7 @@ COLUMNS = ["code", "name_zh", "name_zh_short", "pinyin", "name_en", "seat_lon", 
 
 def read_index(source: Source) -> pd.DataFrame:
     """Code, source code, Chinese name, unit type and polygon path of the 2,848 units."""
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "administrative.db"
-        db.write_bytes(source.data(INDEX))
-        with sqlite3.connect(db) as con:
-            index = pd.read_sql(
-                "SELECT district, path FROM ADMINISTRATIVE WHERE level = '区县'", con
-            )
+    index = query(source, "SELECT district, path FROM ADMINISTRATIVE WHERE level = '区县'")
     code = index["path"].str.extract(r"(\d{6})\.geojson$", expand=False)
     table = pd.DataFrame({"source_code": code, "name_zh": index["district"],
                           "path": index["path"]})  # fmt: skip
