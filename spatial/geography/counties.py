@@ -417,6 +417,7 @@ def load_china_counties(*, rebuild: bool = False) -> gpd.GeoDataFrame:
     path = county_cache_path()
     if rebuild:
         _layer.cache_clear()
+        _lookup.cache_clear()  # the names of resolve_counties come from the layer
         _write(_build(), path)
     return _layer(str(path)).copy()
 

@@ -278,6 +278,19 @@ def test_cache_is_reused(county_cache, counties, monkeypatch):
     )
 
 
+def test_rebuild_refreshes_the_layer_and_the_names(counties, monkeypatch, tmp_path):
+    monkeypatch.setenv(county_module.CACHE_ENV, str(tmp_path))  # a cache of this test only
+    layer = counties.reset_index(drop=True)
+    renamed = layer.copy()
+    renamed.loc[renamed["code"] == "320506", "name_en"] = "Test District"
+    monkeypatch.setattr(county_module, "_build", lambda: layer)
+    with pytest.raises(CityNameError, match="'Test District'"):
+        resolve_counties(["Test District"])
+    monkeypatch.setattr(county_module, "_build", lambda: renamed)
+    assert load_china_counties(rebuild=True).loc["320506", "name_en"] == "Test District"
+    assert resolve_counties(["Test District"]) == ["320506"]  # the names were read again
+
+
 def test_missing_package_error(monkeypatch):
     from importlib import metadata
 
