@@ -121,11 +121,12 @@ def _region_keys(
     region: Hashable,
     level: str = "province",
     provinces: pd.Series | None = None,
+    cities: pd.Series | None = None,
 ) -> list[Hashable]:
     """Map the table's region labels to the index of the geography (province, city or county
-    codes; ``provinces`` chooses among cities of the same name in several provinces)."""
+    codes; ``provinces`` and ``cities`` choose among units of the same name)."""
     if geography is None and level == "county":
-        return list(resolve_counties(labels))
+        return list(resolve_counties(labels, province=provinces, city=cities))
     if geography is None and level == "city":
         return list(resolve_cities(labels, province=provinces))
     if geography is None:
@@ -149,15 +150,18 @@ def _long_values(
     geography: gpd.GeoDataFrame | None,
     level: str = "province",
     province: Hashable | None = None,
+    city: Hashable | None = None,
 ) -> PanelArrays:
     """The values by (year, unit) through the toolkit's panel validator, units keyed like the
     geography (province, city or county names resolved to codes); gaps and missing values stay
     NaN."""
-    require_columns(table, [region, year, value] + ([] if province is None else [province]))
+    parents = [c for c in (province, city) if c is not None]
+    require_columns(table, [region, year, value, *parents])
     provinces = None if province is None else table[province]
+    cities = None if city is None else table[city]
     frame = pd.DataFrame(
         {
-            "key": _region_keys(table[region], geography, region, level, provinces),
+            "key": _region_keys(table[region], geography, region, level, provinces, cities),
             "year": table[year].to_numpy(),
             "value": table[value].to_numpy(),
         }
@@ -426,6 +430,7 @@ def choropleth(
     years: Any = None,
     level: Level = "province",
     province: Hashable | None = None,
+    city: Hashable | None = None,
     geography: gpd.GeoDataFrame | None = None,
     bands: Bands | None = None,
     closed: Closed = "left",
@@ -455,10 +460,10 @@ def choropleth(
         codes in any spelling that :func:`spatial.geography.resolve_provinces`
         accepts; by city, 6-digit codes or names that
         :func:`spatial.geography.resolve_cities` accepts (names shared by
-        cities of several provinces, such as Suzhou, must be given as codes);
-        by county, 6-digit codes or unique full Chinese names that
-        :func:`spatial.geography.resolve_counties` accepts (朝阳区 and other
-        repeated names must be given as codes).
+        cities of several provinces, such as Suzhou, need ``province``);
+        by county, 6-digit codes or names that
+        :func:`spatial.geography.resolve_counties` accepts (names shared by
+        several units, such as 朝阳区 or 鼓楼区, need ``province`` or ``city``).
     year : str, default "year"
         Column naming the year.
     years : int or sequence, optional
@@ -475,9 +480,14 @@ def choropleth(
         prefecture borders drawn thinly and the province borders over them.
         Ignored when ``geography`` is given.
     province : str, optional
-        With ``level="city"``: a column naming each city's province (any
-        spelling), which chooses among cities of the same name in several
-        provinces (Suzhou in Jiangsu or Anhui) and checks the others.
+        With ``level="city"`` or ``"county"``: a column naming each unit's
+        province (any spelling), which chooses among units of the same name in
+        several provinces (Suzhou in Jiangsu or Anhui) and checks the others.
+    city : str, optional
+        With ``level="county"``: a column naming each county's prefecture-level
+        city (any spelling :func:`spatial.geography.resolve_cities` accepts),
+        which chooses among counties of the same name (鼓楼区 in Nanjing or
+        Xuzhou) and checks the others.
     geography : GeoDataFrame, optional
         Polygons indexed by the region labels of ``table`` (default: China's
         provinces or cities, see ``level``, Albers projection, South China Sea inset).
@@ -552,19 +562,21 @@ def choropleth(
     >>> fig = choropleth(cities, "gdp", level="city", k=3)
     """
     check_option("level", level, LEVELS)
-    if province is not None and (level != "city" or geography is not None):
-        raise SpecificationError(
-            f"province={province!r} chooses among cities of the same name; it needs "
-            f"level='city' and the default geography (got level={level!r}"
-            f"{'' if geography is None else ' and a geography'})."
-        )
+    for option, given, levels in (("province", province, ("city", "county")),
+                                  ("city", city, ("county",))):  # fmt: skip
+        if given is not None and (level not in levels or geography is not None):
+            raise SpecificationError(
+                f"{option}={given!r} chooses among units of the same name; it needs "
+                f"level={' or '.join(map(repr, levels))} and the default geography (got "
+                f"level={level!r}{'' if geography is None else ' and a geography'})."
+            )
     region = level if region is None else region
     with style(language):
         if bands is None:
             check_option("scheme", scheme, tuple(SCHEMES))
             if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2:
                 raise SpecificationError(f"k must be an integer >= 2, got {k!r}.")
-        panel = _long_values(table, value, region, year, geography, level, province)
+        panel = _long_values(table, value, region, year, geography, level, province, city)
         geo = _china_geography(include_other, level) if geography is None else geography
         outside = sorted({str(c) for c in set(panel.regions) - set(geo.index)})
         if outside:

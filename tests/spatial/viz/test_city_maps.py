@@ -147,7 +147,7 @@ def test_city_map_bad_input(cities):
     pd.testing.assert_frame_equal(wrong, before)
     with pytest.raises(InvalidOptionError, match="level='town' is not supported; choose one"):
         choropleth(cities, "v", region="code", level="town")  # type: ignore[arg-type]
-    with pytest.raises(SpecificationError, match="province='province_en' chooses among cities"):
+    with pytest.raises(SpecificationError, match="province='province_en' chooses among units"):
         choropleth(cities, "v", region="code", province="province_en")
 
 

