@@ -17,6 +17,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,7 @@ import pandas as pd
 from .errors import (
     ColumnNotFoundError,
     DuplicateObservationError,
+    InvalidOptionError,
     MissingValueError,
     PanelBalanceWarning,
     SpecificationError,
@@ -33,7 +35,7 @@ from .errors import (
 from .messages import format_items, nonfinite_cells, suggest
 from .options import Balance, check_option
 
-__all__ = ["PanelArrays", "panel_arrays", "panel_keys", "require_columns"]
+__all__ = ["PanelArrays", "panel_arrays", "panel_keys", "require_columns", "rows_of_years"]
 
 
 @dataclass(frozen=True)
@@ -323,3 +325,22 @@ def require_columns(table: pd.DataFrame, columns: Sequence[Hashable]) -> None:
             f"Column(s) {format_items([repr(c) for c in missing])} are not in the table; its "
             f"columns are {format_items(list(table.columns), 12)}.{hints}"
         )
+
+
+def rows_of_years(table: pd.DataFrame, year: Hashable, years: Sequence[Any] | None) -> pd.DataFrame:
+    """The rows of ``table`` whose ``year`` is one of ``years`` (all rows when None).
+
+    Raises
+    ------
+    InvalidOptionError
+        ``years`` is empty or names a year the table does not have.
+    """
+    if years is None:
+        return table
+    wanted = list(years)
+    absent = [y for y in wanted if y not in set(table[year])]
+    if absent or not wanted:
+        raise InvalidOptionError(
+            f"Year(s) {format_items(absent) or '(none)'} are not in the table."
+        )
+    return table[table[year].isin(wanted)]

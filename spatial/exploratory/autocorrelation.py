@@ -21,7 +21,7 @@ import pandas as pd
 
 from .._core.messages import format_items
 from .._core.options import check_option, check_seed
-from .._core.panel import panel_arrays, require_columns
+from .._core.panel import panel_arrays, require_columns, rows_of_years
 from .._core.summary import Summary
 from ..exceptions import InvalidOptionError, PanelStructureError
 from ..panel import align_to_weights, check_weights
@@ -73,14 +73,7 @@ def _year_values(
     """
     check_weights(w)
     require_columns(table, [region, year, value])
-    if years is not None:
-        wanted = list(years)
-        absent = [y for y in wanted if y not in set(table[year])]
-        if absent or not wanted:
-            raise InvalidOptionError(
-                f"Year(s) {format_items(absent) or '(none)'} are not in the table."
-            )
-        table = table[table[year].isin(wanted)]
+    table = rows_of_years(table, year, years)
     panel = panel_arrays(table, [str(value)], region, year)
     aligned, labels = align_to_weights(panel, w)
     values = aligned[:, :, 0]

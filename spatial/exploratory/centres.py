@@ -28,7 +28,7 @@ import pandas as pd
 
 from .._core.messages import format_items
 from .._core.options import check_option
-from .._core.panel import panel_arrays, require_columns
+from .._core.panel import panel_arrays, require_columns, rows_of_years
 from .._core.results import FrozenTables
 from .._core.summary import Summary
 from ..exceptions import InvalidOptionError, PanelStructureError, SpecificationError
@@ -143,14 +143,7 @@ def _weighted_panel(
 ) -> tuple[list[Any], np.ndarray, np.ndarray, np.ndarray, pd.Index]:
     check_option("points", points, tuple(_POINT_COLUMNS))
     require_columns(table, [region, year, weight])
-    if years is not None:
-        wanted = list(years)
-        absent = [y for y in wanted if y not in set(table[year])]
-        if absent or not wanted:
-            raise InvalidOptionError(
-                f"Year(s) {format_items(absent) or '(none)'} are not in the table."
-            )
-        table = table[table[year].isin(wanted)]
+    table = rows_of_years(table, year, years)
     panel = panel_arrays(table, [str(weight)], region, year)
     values = panel.values[:, :, 0]
     if values.shape[1] < minimum:
