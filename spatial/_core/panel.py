@@ -129,6 +129,27 @@ def panel_keys(
     return found[0], found[1], region, year
 
 
+def labelled_keys(
+    data: pd.DataFrame, region: Hashable | None, year: Hashable | None
+) -> tuple[np.ndarray, np.ndarray, Hashable, Hashable]:
+    """:func:`panel_keys`, refusing rows without a region or a year label.
+
+    Raises
+    ------
+    MissingValueError
+        Rows whose region or year label is missing (their number and the first row).
+    """
+    region_values, year_values, region_name, year_name = panel_keys(data, region, year)
+    for role, labels in (("region", region_values), ("year", year_values)):
+        absent = pd.isna(labels)
+        if absent.any():
+            raise MissingValueError(
+                f"{int(absent.sum())} row(s) have no {role} label (first at row "
+                f"{int(np.flatnonzero(absent)[0])})."
+            )
+    return region_values, year_values, region_name, year_name
+
+
 def _unified_provinces(
     labels: np.ndarray,
 ) -> tuple[np.ndarray, tuple[tuple[Hashable, tuple[Hashable, ...]], ...]]:
@@ -236,14 +257,7 @@ def panel_arrays(
     (['A', 'B'], [[2.0, 1.0], [4.0, 3.0]])
     """
     check_option("balance", balance, ("error", "drop"))
-    region_values, year_values, region_name, year_name = panel_keys(data, region, year)
-    for role, labels in (("region", region_values), ("year", year_values)):
-        absent = pd.isna(labels)
-        if absent.any():
-            raise MissingValueError(
-                f"{int(absent.sum())} row(s) have no {role} label (first at row "
-                f"{int(np.flatnonzero(absent)[0])})."
-            )
+    region_values, year_values, region_name, year_name = labelled_keys(data, region, year)
     region_values, merged = _unified_provinces(region_values)
     columns = [str(c) for c in columns]
     values = _numeric_block(data, columns, region_values, year_values)

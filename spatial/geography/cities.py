@@ -37,7 +37,7 @@ import pandas as pd
 from .._core.messages import format_items
 from ..exceptions import SpecificationError
 from .provinces import _attributes as _province_attributes
-from .provinces import _data_file, _hint, _normalize, resolve_provinces
+from .provinces import _data_file, _hint, _normalize, _polygons, resolve_provinces
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -128,15 +128,7 @@ def load_china_cities(*, include_county_level: bool = False) -> gpd.GeoDataFrame
     >>> len(load_china_cities(include_county_level=True))
     367
     """
-    import geopandas as gpd
-
-    shapes = gpd.read_file(_data_file("cities_cn_simplified.geojson"))[["code", "geometry"]]
-    shapes = shapes.set_crs("EPSG:4326", allow_override=True)
-    merged = shapes.merge(_attributes(), on="code", how="right", validate="one_to_one")
-    gdf = gpd.GeoDataFrame(merged, geometry="geometry", crs="EPSG:4326").set_index(
-        "code", drop=False
-    )
-    gdf.index.name = None
+    gdf = _polygons("cities_cn_simplified.geojson", _attributes())
     if not include_county_level:
         gdf = gdf[gdf["unit_type"] != "county_level_under_province"]
     return gdf

@@ -45,7 +45,7 @@ import pandas as pd
 from .._core.errors import DuplicateObservationError, MissingValueError, SpecificationError
 from .._core.messages import format_items
 from .._core.options import check_option
-from .._core.panel import _numeric_block, panel_keys, require_columns
+from .._core.panel import _numeric_block, labelled_keys, require_columns
 from .cities import _attributes as _city_attributes
 from .cities import _candidates, _normalize_city, resolve_cities
 from .provinces import _data_file
@@ -488,14 +488,7 @@ def align_cities(
     """
     check_option("to", to, ("current",))
     check_option("split", split, ("drop", "error"))
-    labels, years, region_name, year_name = panel_keys(data, region, year)
-    for role, values in (("region", labels), ("year", years)):
-        absent = pd.isna(values)
-        if absent.any():
-            raise MissingValueError(
-                f"{int(absent.sum())} row(s) have no {role} label (first at row "
-                f"{int(np.flatnonzero(absent)[0])})."
-            )
+    labels, years, region_name, year_name = labelled_keys(data, region, year)
     keys = {region_name, year_name, weight}
     if isinstance(province, Hashable) and not isinstance(province, tuple):
         keys.add(province)

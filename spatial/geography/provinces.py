@@ -77,6 +77,21 @@ def _attributes() -> pd.DataFrame:
     return table
 
 
+def _polygons(geojson: str, attributes: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The packaged polygons ``geojson`` joined to ``attributes`` by ``code`` (EPSG:4326),
+    indexed by code (shared with :mod:`spatial.geography.cities`)."""
+    import geopandas as gpd
+
+    shapes = gpd.read_file(_data_file(geojson))[["code", "geometry"]]
+    shapes = shapes.set_crs("EPSG:4326", allow_override=True)
+    merged = shapes.merge(attributes, on="code", how="right", validate="one_to_one")
+    gdf = gpd.GeoDataFrame(merged, geometry="geometry", crs="EPSG:4326").set_index(
+        "code", drop=False
+    )
+    gdf.index.name = None
+    return gdf
+
+
 def load_china_provinces(*, include_other: bool = False) -> gpd.GeoDataFrame:
     """China's provincial units as a GeoDataFrame (EPSG:4326), indexed by 2-digit code.
 
@@ -104,15 +119,7 @@ def load_china_provinces(*, include_other: bool = False) -> gpd.GeoDataFrame:
     >>> len(gdf), gdf.loc["15", "name_en"], gdf.loc["46", "region"]
     (31, 'Inner Mongolia', 'East')
     """
-    import geopandas as gpd
-
-    shapes = gpd.read_file(_data_file("provinces_cn34_simplified.geojson"))[["code", "geometry"]]
-    shapes = shapes.set_crs("EPSG:4326", allow_override=True)
-    merged = shapes.merge(_attributes(), on="code", how="right", validate="one_to_one")
-    gdf = gpd.GeoDataFrame(merged, geometry="geometry", crs="EPSG:4326").set_index(
-        "code", drop=False
-    )
-    gdf.index.name = None
+    gdf = _polygons("provinces_cn34_simplified.geojson", _attributes())
     if not include_other:
         gdf = gdf[gdf["in_31"]]
     return gdf
