@@ -468,12 +468,12 @@ def _unit_panel(
     return _Units(out, notes, units.reset_index(), alignment)
 
 
-def _weights(args: argparse.Namespace, frame: pd.DataFrame) -> tuple[Any, str]:
-    """The W of ``liangye sdm`` and a line describing it."""
+def _weights(
+    args: argparse.Namespace, frame: pd.DataFrame, level: _Level | None
+) -> tuple[Any, str]:
+    """The W of ``liangye sdm`` (provinces, or the units of ``level``) and a line describing it."""
     from spatial.weights import SpatialWeights, read_weights
 
-    name = getattr(args, "level", "province")
-    level = None if name == "province" else _level(name)
     kinds = W_KINDS if level is None else CITY_W_KINDS
     path = Path(args.w)
     if path.suffix.lower() in (".gal", ".gwt", ".csv") or path.is_file():
@@ -754,13 +754,13 @@ def run_sdm(args: argparse.Namespace) -> str:
             f"{', '.join(map(str, frame.columns))}"
         )
     units = None
-    if args.level != "province":
+    level = None if args.level == "province" else _level(args.level)
+    if level is not None:
         kind, _, argument = str(args.w).partition(":")
         economic = [argument] if kind.strip().lower() == "economic" and argument in frame else []
-        units = _unit_panel(frame, args, args.region_year, [args.y, *args.x, *economic],
-                            _level(args.level))  # fmt: skip
+        units = _unit_panel(frame, args, args.region_year, [args.y, *args.x, *economic], level)
         frame = units.frame
-    w, w_text = _weights(args, frame)
+    w, w_text = _weights(args, frame, level)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         model = models[args.model](
@@ -792,7 +792,7 @@ def run_sdm(args: argparse.Namespace) -> str:
             "dependent variable": args.y,
             "regressors": ", ".join(args.x),
             "region, year": f"{args.region}, {args.region_year}",
-            "level": _level(args.level).units if units is not None else "provinces",
+            "level": "provinces" if level is None else level.units,
             "W": w_text,
             "options": f"model={args.model}, effects={args.effects}, "
             f"bias_correction={args.bias_correction}, impacts={args.impacts}",
@@ -800,8 +800,8 @@ def run_sdm(args: argparse.Namespace) -> str:
     )
     for note in [*_source_notes(source), *level_notes, *said]:
         report.text(note)
-    if units is not None:
-        report.table(f"Units ({_level(args.level).units})", units.units.set_index("code"),
+    if units is not None and level is not None:
+        report.table(f"Units ({level.units})", units.units.set_index("code"),
                      "units")  # fmt: skip
         if units.alignment is not None and len(units.alignment):
             report.table("Alignment to the current units", units.alignment, "alignment")
