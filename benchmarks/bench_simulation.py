@@ -2,7 +2,7 @@
 
 Case: 200 replications of the two-way spatial Durbin panel on a 7 x 7 rook lattice
 (N = 49, row-standardized), T = 10, two regressors, rho = 0.4, Lee-Yu correction
-(:func:`spatial.simulation.run_monte_carlo`), with ``n_jobs=1`` and ``n_jobs=2``.
+(:func:`spatial.models.simulation.run_monte_carlo`), with ``n_jobs=1`` and ``n_jobs=2``.
 The first call of each setting is reported apart (it starts the joblib worker pool);
 then the median of ``REPEATS`` calls and the speed-up. The estimates are identical
 across the settings (checked).
@@ -20,7 +20,7 @@ from _machine import describe_machine
 from scipy import sparse
 
 from spatial import SpatialWeights
-from spatial.simulation import MonteCarloResults, run_monte_carlo
+from spatial.models.simulation import MonteCarloResults, run_monte_carlo
 
 REPLICATIONS = 200
 PERIODS = 10

@@ -4,21 +4,13 @@ Where each stage lives (``spatial`` never imports ``coupling``):
 
 ============================  ===============================================================
 ``spatial.weights``           :class:`SpatialWeights`, builders (contiguity, kNN, distance,
-                              economic), China's provinces, GAL/GWT/CSV files
-``spatial.geography``         China's 31 provinces, name resolution, the NBS regions
-``spatial.panel``             the long panel validated and aligned to W by region id
-``spatial.transform``         spatial lags and the within transformation
-``spatial.logdet``,           log-determinant kernels (eigen, sparse LU, Chebyshev, Monte
-``spatial.spectral``          Carlo) and the traces behind the effects
-``spatial.likelihood``,       concentrated likelihoods, the search over rho, the Lee-Yu
-``spatial.estimate``          correction
-``spatial.covariance``        analytic information, numerical Hessian, QML sandwich
-``spatial.ols``               the one fixed-effects least-squares routine (SLX, LM tests)
-``spatial.model``             SDM, SAR, SEM, SDEM, SAC and SLX panels (fit returns results)
-``spatial.results``,          results, direct/indirect/total effects, LR/Wald/LM tests,
-``spatial.impacts``,          side-by-side tables
-``spatial.diagnostics``,
-``spatial.tables``
+                              economic), China's provinces, cities and counties, GAL/GWT/CSV
+``spatial.geography``         China's provinces, prefecture cities and counties, name
+                              resolution, crosswalks, the NBS regions
+``spatial.models``            the spatial panel models and their numerics: panel data,
+                              transforms, log-determinants, likelihoods, covariance, FE / RE /
+                              dynamic / SAC panels, results, impacts, tests, tables,
+                              simulation (see its docstring for the module of each stage)
 ``spatial.exploratory``       Moran's I, Geary's C and LISA by year (ESDA); Gi* hot spots,
                               gravity centres and deviational ellipses, LISA time paths
 ``spatial.heterogeneity``     geodetector; GWR and MGWR (mgwr); GTWR
@@ -37,18 +29,23 @@ from typing import TYPE_CHECKING
 
 from ._core.lazy import lazy_attributes
 from ._core.version import __version__
-from .diagnostics import TestResult, bsk_tests, hausman_test, lm_tests, lr_test, wald_test
-from .impacts import ImpactsResults
-from .model import (
+from .models import (
+    ImpactsResults,
     SACPanel,
     SLXPanel,
     SpatialDurbinErrorPanel,
     SpatialDurbinPanel,
     SpatialErrorPanel,
     SpatialLagPanel,
+    SpatialPanelResults,
+    TestResult,
+    bsk_tests,
+    compare,
+    hausman_test,
+    lm_tests,
+    lr_test,
+    wald_test,
 )
-from .results import SpatialPanelResults
-from .tables import compare
 from .weights import SpatialWeights
 
 if TYPE_CHECKING:

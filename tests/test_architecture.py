@@ -109,7 +109,7 @@ def test_no_import_cycle():
 
 def test_the_walk_sees_imports_inside_functions():
     graph = _graph()
-    assert "spatial.geography" in graph["spatial.panel"]  # imported inside a function
+    assert "spatial.geography" in graph["spatial.models.data"]  # imported inside a function
     assert "spatial.exploratory.autocorrelation" in graph["spatial.viz.charts"]
 
 

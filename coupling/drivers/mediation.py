@@ -2,7 +2,7 @@
 
 :func:`mediation` estimates the equations of the causal-steps approach (Baron and
 Kenny 1986) with region and/or year fixed effects, each by the one fixed-effects
-OLS of the toolkit (:func:`spatial.ols.panel_ols`):
+OLS of the toolkit (:func:`spatial.models.ols.panel_ols`):
 
 * total effect: :math:`y = c\\,x + Z\\gamma + \\mu + \\xi + e`;
 * mediator ``j``: :math:`m_j = a_j x + \\sum_{i<j} d_{ji} m_i + Z\\gamma_j + \\mu + \\xi + e_j`
@@ -38,8 +38,8 @@ from spatial._core.results import FrozenTables
 from spatial._core.summary import Summary
 from spatial._core.version import __version__
 from spatial.exceptions import CollinearityError
-from spatial.ols import OLSCovType, PanelOLS, panel_ols
-from spatial.transform import Effects, within_transform
+from spatial.models.ols import OLSCovType, PanelOLS, panel_ols
+from spatial.models.transform import Effects, within_transform
 
 from ..exceptions import BootstrapFailureError, BootstrapFailureWarning, InsufficientDataError
 

@@ -2,7 +2,7 @@
 
 :func:`moderation` regresses ``y`` on ``x``, the moderator ``w`` and their product
 (centred by default) with region and/or year fixed effects through
-:func:`spatial.ols.panel_ols`, and reports the effect of ``x`` at chosen values of
+:func:`spatial.models.ols.panel_ols`, and reports the effect of ``x`` at chosen values of
 the moderator (simple slopes) and the Johnson-Neyman values of the moderator where
 that effect turns significant.
 """
@@ -23,7 +23,7 @@ from spatial._core.options import check_option
 from spatial._core.results import FrozenTables
 from spatial._core.summary import Summary
 from spatial._core.version import __version__
-from spatial.ols import OLSCovType
+from spatial.models.ols import OLSCovType
 
 from .mediation import (
     MediationEffects,

@@ -36,7 +36,7 @@ regressors. Every stage below is Hansen's (1999) procedure, as in Stata's ``xthr
   :math:`LR(\\gamma) = (S(\\gamma) - S(\\hat\\gamma))/\\hat\\sigma^2`: the candidates with
   :math:`LR(\\gamma) \\le c(\\alpha) = -2\\ln(1 - \\sqrt{1 - \\alpha})` (Hansen 2000).
 * **Regime coefficients** from the fixed-effects regression at the thresholds
-  (:func:`spatial.ols.panel_ols`), with standard errors clustered by region by default.
+  (:func:`spatial.models.ols.panel_ols`), with standard errors clustered by region by default.
 
 **Candidates** (Hansen 1999): with ``grid=G`` the distinct values of :math:`q` at the
 quantiles ``trim, trim + 1/G, ..., 1 - trim`` of those values (Hansen used ``G = 400``);
@@ -75,8 +75,8 @@ from spatial._core.panel import PanelArrays, panel_arrays
 from spatial._core.results import FrozenTables
 from spatial._core.summary import Summary, stars
 from spatial.exceptions import CollinearityError, EstimationError
-from spatial.ols import OLSCovType, panel_ols
-from spatial.transform import within_transform
+from spatial.models.ols import OLSCovType, panel_ols
+from spatial.models.transform import within_transform
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -11,10 +11,10 @@ Beta convergence
     :math:`g_{i,t} = \\ln(y_{i,t+1} / y_{i,t})`:
 
     * absolute: :math:`g_{i,t} = a + \\beta \\ln y_{i,t} + \\varepsilon_{i,t}`,
-      pooled OLS (:func:`spatial.ols.panel_ols`);
+      pooled OLS (:func:`spatial.models.ols.panel_ols`);
     * conditional: :math:`g_{i,t} = \\mu_i + \\lambda_t + \\beta \\ln y_{i,t}
       + X_{i,t}\\gamma + \\varepsilon_{i,t}` with fixed effects (absorbed by
-      the within transformation of :func:`spatial.ols.panel_ols`) and optional controls;
+      the within transformation of :func:`spatial.models.ols.panel_ols`) and optional controls;
     * spatial: with a weights matrix, the spatial Durbin panel model
       :math:`g_t = \\rho W g_t + \\beta \\ln y_t + \\theta W \\ln y_t + X_t\\gamma
       + WX_t\\delta + \\mu + \\lambda_t + \\varepsilon_t` of
@@ -52,7 +52,7 @@ from spatial._core.results import FrozenTables
 from spatial._core.summary import Summary
 from spatial._core.version import __version__
 from spatial.exceptions import CollinearityError
-from spatial.ols import panel_ols
+from spatial.models.ols import panel_ols
 from spatial.viz.figure import new_axes, save_figure, year_axis, years_on_axis
 
 from ..data import Balance, panel_arrays
@@ -318,7 +318,8 @@ class BetaConvergenceResults(FrozenTables):
     options : mapping
         Kind, effects, covariance, tau, controls, W transform, version.
     fit : object
-        The underlying :class:`spatial.ols.PanelOLS` or :class:`spatial.SpatialPanelResults` fit.
+        The underlying :class:`spatial.models.ols.PanelOLS` or
+        :class:`spatial.SpatialPanelResults` fit.
     """
 
     estimates: pd.DataFrame
@@ -462,7 +463,7 @@ def beta_convergence(
     Notes
     -----
     :math:`g_{i,t} = \\ln(y_{i,t+1}/y_{i,t})` is regressed on
-    :math:`\\ln y_{i,t}`; OLS fits use :func:`spatial.ols.panel_ols` (the
+    :math:`\\ln y_{i,t}`; OLS fits use :func:`spatial.models.ols.panel_ols` (the
     within estimator, equal to OLS on region and period dummies, with the
     absorbed effects counted in the degrees of freedom), the spatial fit
     ``SpatialDurbinPanel(data, "growth", ["ln_<value>", *controls], w,

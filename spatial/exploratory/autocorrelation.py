@@ -24,7 +24,7 @@ from .._core.options import check_option, check_seed
 from .._core.panel import panel_arrays, require_columns, rows_of_years
 from .._core.summary import Summary
 from ..exceptions import InvalidOptionError, PanelStructureError
-from ..panel import align_to_weights, check_weights
+from ..models.data import align_to_weights, check_weights
 from ..weights import SpatialWeights
 from .permutation import global_autocorrelation_arrays, local_moran_arrays
 

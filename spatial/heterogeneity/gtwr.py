@@ -850,7 +850,7 @@ class GTWR:
                 bounds_used[float(g)] = (low, high)
                 tasks.append((float(g), low, high))
             if client is not None:
-                from ..simulation import _client_class
+                from ..models.simulation import _client_class
 
                 if not isinstance(client, _client_class()):
                     raise InvalidOptionError(

@@ -14,10 +14,10 @@ from spatial import (
     SpatialLagPanel,
     SpatialWeights,
 )
-from spatial import covariance as covariance_module
-from spatial.covariance import InverseFilter
-from spatial.likelihood import Scaling, full_error_loglik, full_lag_loglik
-from spatial.logdet import make_logdet
+from spatial.models import covariance as covariance_module
+from spatial.models.covariance import InverseFilter
+from spatial.models.likelihood import Scaling, full_error_loglik, full_lag_loglik
+from spatial.models.logdet import make_logdet
 
 
 def grid_weights(side: int) -> SpatialWeights:
@@ -180,7 +180,7 @@ def test_qml_sandwich_tracks_non_normal_errors():
 
 def test_qml_equals_analytic_without_excess_moments(cigar, cigar_w):
     """With Omega = 0 the sandwich is the inverse information: check the algebra exactly."""
-    from spatial.covariance import sandwich
+    from spatial.models.covariance import sandwich
 
     info = np.diag([4.0, 9.0, 16.0])
     np.testing.assert_allclose(sandwich(info, np.zeros((3, 3))), np.diag([1 / 4, 1 / 9, 1 / 16]))

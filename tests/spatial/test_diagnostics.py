@@ -16,7 +16,7 @@ from spatial import (
     lm_tests,
 )
 from spatial.exceptions import SpecificationError
-from spatial.transform import spatial_lag, within_transform
+from spatial.models.transform import spatial_lag, within_transform
 
 from .test_reference import REFERENCE
 

@@ -1,4 +1,4 @@
-"""Dynamic spatial Durbin panels (spatial.dynamic): SDPDmod's published Cigar examples,
+"""Dynamic spatial Durbin panels (spatial.models.dynamic): SDPDmod's published Cigar examples,
 likelihood identities, the static special case, effects against dense matrices and a
 small Monte Carlo of the Yu-de Jong-Lee bias correction."""
 
@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 
 from spatial import SpatialWeights
-from spatial.dynamic import dynamic_bias, dynamic_effects, fit_dynamic, stability_modulus
 from spatial.exceptions import EstimationError, InvalidOptionError, SpecificationError
-from spatial.likelihood import Scaling, full_lag_loglik
-from spatial.logdet import make_logdet
-from spatial.model import SpatialDurbinPanel, SpatialErrorPanel, SpatialLagPanel
+from spatial.models.dynamic import dynamic_bias, dynamic_effects, fit_dynamic, stability_modulus
+from spatial.models.likelihood import Scaling, full_lag_loglik
+from spatial.models.logdet import make_logdet
+from spatial.models.panels import SpatialDurbinPanel, SpatialErrorPanel, SpatialLagPanel
 
 from .conftest import REFERENCE, lattice_w
 
@@ -138,7 +138,7 @@ def test_concentrated_equals_full_loglik(cigar, cigar_w):
         y, x, cigar_w, x_names=["logp", "logy"], effects="individual", bias_correction="none"
     )
     # recompute the full likelihood by hand on the transformed data
-    from spatial.transform import spatial_lag, within_transform
+    from spatial.models.transform import spatial_lag, within_transform
 
     mat = cigar_w.matrix
     raw = np.concatenate(
@@ -223,7 +223,7 @@ def test_stability_and_unstable_long_run():
 
 def test_large_n_hutchinson_bias_close_to_eigen():
     w = lattice_w(20)  # N = 400: compare the eigen and the Hutchinson traces
-    from spatial import dynamic as dyn
+    from spatial.models import dynamic as dyn
 
     exact, _ = dynamic_bias(
         0.4, 0.1, 0.2, 1.0, w, terms=("y_lag", "W_y_lag"), effects="twoways", periods=9

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from spatial.estimate import lee_yu_twoways, maximize_scalar
 from spatial.exceptions import BoundaryWarning, EstimationError
+from spatial.models.estimate import lee_yu_twoways, maximize_scalar
 
 
 def test_finds_an_interior_maximum_to_full_precision():

@@ -16,8 +16,8 @@ from spatial import (
     SpatialWeights,
 )
 from spatial.exceptions import InvalidOptionError, SpecificationError
-from spatial.impacts import compute_impacts
-from spatial.spectral import EigenSpectrum, SeriesSpectrum
+from spatial.models.impacts import compute_impacts
+from spatial.models.spectral import EigenSpectrum, SeriesSpectrum
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ from scipy import sparse
 
 from spatial import SpatialWeights
 from spatial.exceptions import InvalidOptionError
-from spatial.logdet import chebyshev_traces, logdet_chebyshev, logdet_lu, make_logdet
-from spatial.spectral import SeriesSpectrum
+from spatial.models.logdet import chebyshev_traces, logdet_chebyshev, logdet_lu, make_logdet
+from spatial.models.spectral import SeriesSpectrum
 
 
 def knn_weights(n: int, k: int = 5, seed: int = 0) -> SpatialWeights:

@@ -18,8 +18,8 @@ from spatial import (
     SpatialPanelResults,
     SpatialWeights,
 )
-from spatial.impacts import compute_impacts
-from spatial.spectral import EigenSpectrum
+from spatial.models.impacts import compute_impacts
+from spatial.models.spectral import EigenSpectrum
 from tests.spatial.conftest import lattice_w, simulate_sdm
 
 X = ["logp", "logy"]

@@ -14,7 +14,7 @@ import pytest
 import statsmodels.api as sm
 
 from spatial.exceptions import CollinearityError, InvalidOptionError
-from spatial.ols import panel_ols
+from spatial.models.ols import panel_ols
 
 T, N, K = 6, 9, 2
 

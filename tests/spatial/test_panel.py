@@ -26,8 +26,8 @@ from spatial.exceptions import (
     WeightsAlignmentError,
     WeightsError,
 )
-from spatial.panel import spatial_panel
-from spatial.transform import absorbed_dof, spatial_lag, within_transform
+from spatial.models.data import spatial_panel
+from spatial.models.transform import absorbed_dof, spatial_lag, within_transform
 
 X = ["logp", "logy"]
 KEYS = {"region": "state", "year": "year"}

@@ -17,15 +17,15 @@ import pytest
 from scipy import sparse, stats
 
 from spatial import SLXPanel, SpatialErrorPanel, SpatialLagPanel, SpatialWeights
-from spatial import random_effects as re_mod
 from spatial.exceptions import (
     EstimationError,
     InvalidOptionError,
     PanelStructureError,
     SpecificationError,
 )
-from spatial.logdet import make_logdet
-from spatial.random_effects import (
+from spatial.models import random_effects as re_mod
+from spatial.models.logdet import make_logdet
+from spatial.models.random_effects import (
     bsk_tests,
     fit_random_error,
     fit_random_lag,
@@ -354,7 +354,7 @@ def test_model_classes_with_random_effects_reproduce_splm(produc_frame, model, s
 
 def test_hausman_and_bsk_through_the_model_api(produc_frame):
     from spatial import bsk_tests, hausman_test
-    from spatial.random_effects import bsk_tests as kernel_bsk
+    from spatial.models.random_effects import bsk_tests as kernel_bsk
 
     data, w = produc_frame
     keys = {"region": "state", "year": "year"}

@@ -27,8 +27,8 @@ from spatial import (
     SpatialLagPanel,
     SpatialWeights,
 )
-from spatial.covariance import InverseFilter, lag_information
-from spatial.likelihood import Scaling, lag_moments
+from spatial.models.covariance import InverseFilter, lag_information
+from spatial.models.likelihood import Scaling, lag_moments
 
 REFERENCE = Path(__file__).with_name("reference")
 #: spatialreg optimises rho to ~1e-8 (optimize's default tolerance) and we to 1e-12:
@@ -250,8 +250,8 @@ def test_sac_matches_spatialreg_sacsarlm_with_dummies(cigar, cigar_w, effects):
     because they also count the uncertainty of rho and lambda."""
     from statsmodels.tools.numdiff import approx_hess3
 
-    from spatial.likelihood import concentrated_error_loglik, error_regression
-    from spatial.logdet import make_logdet
+    from spatial.models.likelihood import concentrated_error_loglik, error_regression
+    from spatial.models.logdet import make_logdet
 
     ref = _load("cigarette_sac_R.json")["fits"][effects]
     model = SACPanel(cigar, "logc", ["logp", "logy"], cigar_w, region="state", year="year",

@@ -1,4 +1,4 @@
-"""Simulators and the Monte Carlo runner of :mod:`spatial.simulation`.
+"""Simulators and the Monte Carlo runner of :mod:`spatial.models.simulation`.
 
 The simulators are checked against a dense re-computation of each DGP from the same draws;
 the runner for reproducibility across n_jobs, chunking and a Dask ``LocalCluster``, for
@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 
 from spatial import SpatialDurbinPanel, SpatialWeights
-from spatial import simulation as sim
 from spatial.exceptions import EstimationError, InvalidOptionError, SpecificationError
-from spatial.simulation import (
+from spatial.models import simulation as sim
+from spatial.models.simulation import (
     MonteCarloWarning,
     monte_carlo_table,
     run_monte_carlo,

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from spatial import SpatialWeights
-from spatial.spectral import EigenSpectrum, SeriesSpectrum
+from spatial.models.spectral import EigenSpectrum, SeriesSpectrum
 
 RHO = np.array([-0.6, -0.1, 0.0, 0.35, 0.7])
 

@@ -3,7 +3,7 @@
 For a lag model the effects of regressor ``k`` come from
 :math:`S_k = (I - \\rho W)^{-1}(\\beta_k I + \\theta_k W)`: direct
 :math:`= tr(S_k)/N`, total :math:`= 1'S_k 1/N`, indirect = total - direct.
-Through the spectral sums of :mod:`spatial.spectral` each is
+Through the spectral sums of :mod:`spatial.models.spectral` each is
 :math:`\\beta_k a(\\rho) + \\theta_k b(\\rho)` with scalar multipliers, so many
 simulation draws cost one array operation and no N x N inverse.
 """
@@ -20,7 +20,7 @@ from spatial._core.distributions import normal_quantile, normal_two_sided
 from spatial._core.options import check_option
 from spatial._core.summary import Summary
 
-from .exceptions import SpecificationError
+from ..exceptions import SpecificationError
 from .spectral import EigenSpectrum, SeriesSpectrum
 
 __all__ = [
@@ -72,7 +72,7 @@ def multipliers(rho: np.ndarray, spectrum: EigenSpectrum | SeriesSpectrum) -> Mu
     :math:`\\partial (I - \\rho W)^{-1}/\\partial\\rho = W(I - \\rho W)^{-2}`:
     :math:`a' = tr\\,W(I-\\rho W)^{-2}/N`, :math:`b' = tr\\,W^2(I-\\rho W)^{-2}/N`,
     :math:`c_0' = 1'W(I-\\rho W)^{-2}1/N`, :math:`c_1' = 1'W^2(I-\\rho W)^{-2}1/N`,
-    all evaluated through the spectral sums of :mod:`spatial.spectral`.
+    all evaluated through the spectral sums of :mod:`spatial.models.spectral`.
 
     References
     ----------

@@ -15,7 +15,7 @@ vectors have the time index slow (element ``t N + i``), so that period blocks ar
 
 Estimation profiles the likelihood: for given ``(spatial parameter, phi)`` the
 coefficients and ``sigma2`` are GLS on the transformed data; ``s = ln(1 + T phi)``
-is maximised by :func:`spatial.estimate.maximize_scalar` (grid + Brent) on
+is maximised by :func:`spatial.models.estimate.maximize_scalar` (grid + Brent) on
 ``[0, 20]`` for each value of the spatial parameter, and the spatial parameter by
 the same search around it (nested one-dimensional searches, not the alternating
 scheme of Elhorst 2003). The Baltagi model from ``BALTAGI_SPARSE_FROM`` units on,
@@ -55,14 +55,14 @@ from scipy.sparse.linalg import splu
 
 from spatial._core.options import check_option
 
-from .covariance import numerical_hessian
-from .estimate import BOUND_MARGIN, maximize_scalar
-from .exceptions import (
+from ..exceptions import (
     BoundaryWarning,
     CollinearityError,
     EstimationError,
     PanelStructureError,
 )
+from .covariance import numerical_hessian
+from .estimate import BOUND_MARGIN, maximize_scalar
 from .likelihood import LogDet, least_squares
 from .logdet import memoized
 from .transform import spatial_lag
@@ -190,7 +190,7 @@ def random_effects_design(
     """The design ``[1, X, WX]`` of shape ``(T, N, K')`` and its column names.
 
     ``WX`` (``durbin=True``, names ``W*name``) lags the columns of ``x`` period by
-    period (:func:`spatial.transform.spatial_lag`); the intercept is not lagged.
+    period (:func:`spatial.models.transform.spatial_lag`); the intercept is not lagged.
     """
     arr = np.asarray(x, dtype=np.float64)
     if arr.ndim == 2:
@@ -473,7 +473,7 @@ def random_effects_loglik(
         The full design (intercept and ``WX`` included, see :func:`random_effects_design`).
     w_matrix : sparse matrix, shape (N, N)
     logdet : callable
-        :math:`\\rho \\mapsto \\ln|I - \\rho W|`, e.g. :func:`spatial.logdet.make_logdet`.
+        :math:`\\rho \\mapsto \\ln|I - \\rho W|`, e.g. :func:`spatial.models.logdet.make_logdet`.
     model : {"lag", "baltagi", "kkp"}
 
     Returns

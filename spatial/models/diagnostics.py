@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ._core.distributions import chi2_sf
-from .exceptions import SpecificationError
+from .._core.distributions import chi2_sf
+from ..exceptions import SpecificationError
+from ..weights import SpatialWeights
+from .data import spatial_panel
 from .ols import panel_ols
-from .panel import spatial_panel
 from .transform import Effects, resolve_effects, spatial_lag, within_transform
-from .weights import SpatialWeights
 
 if TYPE_CHECKING:
     from .results import SpatialPanelResults
@@ -241,7 +241,7 @@ def hausman_test(
     :math:`H = d'(V_{FE} - V_{RE})^{-1} d \\sim \\chi^2_q` with :math:`d` the difference
     of the ``q`` slope coefficients both models estimate (the spatial parameter
     included, the constant and ``phi`` not), computed by
-    :func:`spatial.random_effects.hausman_test`.
+    :func:`spatial.models.random_effects.hausman_test`.
 
     References
     ----------
@@ -289,8 +289,8 @@ def bsk_tests(
 
     Notes
     -----
-    The statistics of :func:`spatial.random_effects.bsk_tests` on the residuals of
-    OLS with a constant (:func:`spatial.ols.panel_ols` without effects).
+    The statistics of :func:`spatial.models.random_effects.bsk_tests` on the residuals of
+    OLS with a constant (:func:`spatial.models.ols.panel_ols` without effects).
 
     References
     ----------

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .exceptions import BoundaryWarning, EstimationError
+from ..exceptions import BoundaryWarning, EstimationError
 
 __all__ = ["BOUND_MARGIN", "Maximum", "lee_yu_twoways", "maximize_scalar"]
 

@@ -2,7 +2,7 @@
 
 A model validates the data, W and the specification in its constructor; ``fit``
 takes the numerical options and returns an immutable
-:class:`~spatial.results.SpatialPanelResults`. The pipeline follows Elhorst
+:class:`~spatial.models.results.SpatialPanelResults`. The pipeline follows Elhorst
 (2014, ch. 3): lag first (``Wy``, ``WX`` on the raw data, period by period),
 demean second, concentrate the likelihood in the spatial parameter, maximise it
 over the exact admissible interval, optionally correct the bias of the direct
@@ -19,8 +19,10 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ._core.options import check_option
-from ._core.version import __version__
+from .._core.options import check_option
+from .._core.version import __version__
+from ..exceptions import BoundaryWarning, PanelStructureError, SpecificationError
+from ..weights import SpatialWeights
 from .covariance import (
     InverseFilter,
     covariance_from_information,
@@ -31,8 +33,8 @@ from .covariance import (
     qml_adjustment,
     sandwich,
 )
+from .data import SpatialPanelData, spatial_panel
 from .estimate import lee_yu_twoways, maximize_scalar
-from .exceptions import BoundaryWarning, PanelStructureError, SpecificationError
 from .likelihood import (
     LagMoments,
     Scaling,
@@ -46,11 +48,9 @@ from .likelihood import (
 )
 from .logdet import LogDeterminant, make_logdet, memoized
 from .ols import panel_ols
-from .panel import SpatialPanelData, spatial_panel
 from .results import SpatialPanelResults, _ImpactInputs
 from .spectral import EigenSpectrum
 from .transform import Effects, resolve_effects, spatial_lag, within_transform
-from .weights import SpatialWeights
 
 __all__ = [
     "SACPanel",
@@ -254,12 +254,12 @@ class _SpatialPanelModel:
             bias correction of Yu, de Jong and Lee (2008). No effect without fixed
             effects or with random effects.
         logdet : {"auto", "eigen", "lu", "chebyshev", "mc"}
-            Log-determinant kernel (see :func:`spatial.logdet.make_logdet`).
+            Log-determinant kernel (see :func:`spatial.models.logdet.make_logdet`).
         cov_type : {"analytic", "hessian", "qml", "cluster"}, optional
             Analytic information matrix (the default), numerical Hessian of the
             full log-likelihood (the only one, and the default, of the SAC model),
             the quasi-ML sandwich robust to non-normal errors (Lee 2004; see
-            :func:`spatial.covariance.qml_adjustment`), or (SLX only) standard
+            :func:`spatial.models.covariance.qml_adjustment`), or (SLX only) standard
             errors clustered by region.
         n_probes, seed : int
             Hutchinson probes and their seed for the stochastic kernels (large N).
@@ -430,7 +430,7 @@ class _SpatialPanelModel:
         """SAC: maximise the likelihood concentrated in (rho, lambda), profiling lambda.
 
         For each rho the likelihood is that of an error model of ``y - rho Wy``
-        (:func:`spatial.likelihood.concentrated_error_loglik`, batched over lambda)
+        (:func:`spatial.models.likelihood.concentrated_error_loglik`, batched over lambda)
         plus ``T ln|I - rho W|``; the outer search over rho maximises the profile.
         """
         d, panel = self.design, self.panel
@@ -507,7 +507,7 @@ class _SpatialPanelModel:
         n_probes: int,
         seed: int | None,
     ) -> SpatialPanelResults:
-        """Dynamic spatial Durbin panel by QML (:func:`spatial.dynamic.fit_dynamic`)."""
+        """Dynamic spatial Durbin panel by QML (:func:`spatial.models.dynamic.fit_dynamic`)."""
         from .dynamic import fit_dynamic
 
         correction = "transformation" if bias_correction is None else bias_correction
@@ -543,7 +543,7 @@ class _SpatialPanelModel:
         )
 
     def _fit_random(self, ld: LogDeterminant, cov_type: CovType) -> SpatialPanelResults:
-        """Individual random effects by ML (:mod:`spatial.random_effects`)."""
+        """Individual random effects by ML (:mod:`spatial.models.random_effects`)."""
         from .random_effects import fit_random_error, fit_random_lag
 
         panel = self.panel
@@ -687,7 +687,7 @@ class SpatialDurbinPanel(_SpatialPanelModel):
     effects : {"individual", "time", "twoways", "none", "random"}, optional
         Fixed effects; default ``"twoways"``, or ``"none"`` (with an intercept)
         for a cross-section; ``"random"``: individual random effects by ML
-        (:mod:`spatial.random_effects`; params ``const``, the coefficients, ``rho``
+        (:mod:`spatial.models.random_effects`; params ``const``, the coefficients, ``rho``
         or ``lambda`` and ``phi`` = sigma_mu^2 / sigma^2; SAR, SDM and SEM).
     durbin : sequence of str, optional
         Regressors to lag (default all).
@@ -698,7 +698,7 @@ class SpatialDurbinPanel(_SpatialPanelModel):
     dynamic : {"time", "spacetime", "both"}, optional
         SDM and SAR with fixed effects: add ``y_lag`` (:math:`y_{t-1}`), ``W_y_lag``
         (:math:`Wy_{t-1}`) or both, estimated by QML with the Yu, de Jong and Lee
-        (2008) correction (:mod:`spatial.dynamic`); ``impacts(horizon="short" |
+        (2008) correction (:mod:`spatial.models.dynamic`); ``impacts(horizon="short" |
         "long")``.
 
     Notes
@@ -888,7 +888,7 @@ class SLXPanel(_SpatialPanelModel):
     """Spatial lag of X (SLX) model :math:`y = X\\beta + WX\\theta + \\mu + \\xi + \\varepsilon`.
 
     Same parameters as :class:`SpatialDurbinPanel`; estimated by OLS with the
-    fixed effects absorbed (:func:`spatial.ols.panel_ols`), ``cov_type="analytic"``
+    fixed effects absorbed (:func:`spatial.models.ols.panel_ols`), ``cov_type="analytic"``
     or ``"cluster"`` (by region). Direct effects :math:`\\beta`, indirect
     :math:`\\theta` (Halleck Vega and Elhorst 2015).
 

@@ -9,14 +9,14 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ._core.distributions import normal_quantile, normal_two_sided
-from ._core.options import check_option
-from ._core.summary import Summary
+from .._core.distributions import normal_quantile, normal_two_sided
+from .._core.options import check_option
+from .._core.summary import Summary
+from ..exceptions import SpecificationError
+from ..weights import DENSE_EIGEN_LIMIT, SpatialWeights
 from .diagnostics import TestResult, lr_test, wald_test
-from .exceptions import SpecificationError
 from .impacts import ImpactsResults, compute_impacts, unit_impacts
 from .spectral import EigenSpectrum, SeriesSpectrum
-from .weights import DENSE_EIGEN_LIMIT, SpatialWeights
 
 __all__ = ["SpatialPanelResults", "TestResult"]
 
@@ -180,7 +180,7 @@ class SpatialPanelResults:
         each region (``.by_unit``, delta-method inference; W of at most
         ``DENSE_EIGEN_LIMIT`` regions). Dynamic models report short-run effects
         (``horizon="short"``) or long-run effects (``"long"``) (Debarsy, Ertur and
-        LeSage 2012; :func:`spatial.dynamic.dynamic_effects`).
+        LeSage 2012; :func:`spatial.models.dynamic.dynamic_effects`).
         """
         check_option("horizon", horizon, ("short", "long"))
         if self.dynamic_fit is not None:

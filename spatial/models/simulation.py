@@ -1,7 +1,7 @@
 """Monte Carlo studies of the spatial panel estimators: simulators and a parallel runner.
 
 :func:`simulate_panel` draws one long panel from the data-generating process (DGP) of
-each model of :mod:`spatial.model`; :func:`run_monte_carlo` fits many replications, on
+each model of :mod:`spatial.models.panels`; :func:`run_monte_carlo` fits many replications, on
 the local cores (joblib) or on a Dask cluster (a ``dask.distributed.Client``, from the
 optional ``distributed`` extra), and returns bias, RMSE and coverage tables in a
 :class:`MonteCarloResults`.
@@ -37,11 +37,12 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse import linalg as sparse_linalg
 
-from ._core.distributions import normal_quantile
-from ._core.options import check_option
-from ._core.summary import Summary
-from .exceptions import InvalidOptionError, SpecificationError
-from .model import (
+from .._core.distributions import normal_quantile
+from .._core.options import check_option
+from .._core.summary import Summary
+from ..exceptions import InvalidOptionError, SpecificationError
+from ..weights import SpatialWeights
+from .panels import (
     SLXPanel,
     SpatialDurbinErrorPanel,
     SpatialDurbinPanel,
@@ -50,7 +51,6 @@ from .model import (
     _SpatialPanelModel,
 )
 from .transform import spatial_lag
-from .weights import SpatialWeights
 
 if TYPE_CHECKING:
     from dask.distributed import Client
@@ -583,7 +583,7 @@ def run_monte_carlo(
     ----------
     model : {"SDM", "SAR", "SEM", "SDEM", "SLX"}
         The DGP of :func:`simulate_panel` and the estimator of the same name
-        (:class:`~spatial.model.SpatialDurbinPanel`, ...).
+        (:class:`~spatial.models.panels.SpatialDurbinPanel`, ...).
     w : SpatialWeights
         Weights of the N regions.
     replications : int

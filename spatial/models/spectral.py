@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import sparse
 
-from .exceptions import EstimationError
+from ..exceptions import EstimationError
 
 __all__ = ["EigenSpectrum", "SeriesSpectrum", "Spectrum"]
 
@@ -120,7 +120,7 @@ class EigenSpectrum:
     @classmethod
     def from_weights(cls, w: object) -> EigenSpectrum:
         """From a :class:`~spatial.weights.SpatialWeights` (cached decomposition)."""
-        from .weights import SpatialWeights
+        from ..weights import SpatialWeights
 
         assert isinstance(w, SpatialWeights)
         if w.is_row_standardized:

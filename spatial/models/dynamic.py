@@ -10,7 +10,7 @@ with region effects :math:`\\mu` (``effects="individual"``) and optionally year 
 ``y (T, N)`` and ``X (T, N, K)``: it lags first (``y_{t-1}``, ``W y_{t-1}``, ``W y_t`` and
 ``W X_t`` on the raw data), drops the first period, demeans over the remaining ``T - 1``
 periods, concentrates the likelihood in :math:`\\rho` exactly as the static lag model
-(:func:`spatial.likelihood.concentrated_lag_loglik`) and, with
+(:func:`spatial.models.likelihood.concentrated_lag_loglik`) and, with
 ``bias_correction="transformation"``, removes the :math:`O(1/T)` bias of Yu, de Jong
 and Lee (2008) as SDPDmod's ``SDPDm(..., LYtrans = TRUE, dynamic = TRUE)`` does.
 :func:`dynamic_effects` gives the short- and long-run direct, indirect and total effects
@@ -30,15 +30,15 @@ from scipy.sparse import linalg as sparse_linalg
 
 from spatial._core.options import check_option
 
+from ..exceptions import EstimationError, PanelStructureError, SpecificationError
+from ..weights import SpatialWeights
 from .covariance import InverseFilter, covariance_from_information, lag_information
 from .estimate import maximize_scalar
-from .exceptions import EstimationError, PanelStructureError, SpecificationError
 from .impacts import multipliers
 from .likelihood import Scaling, concentrated_lag_loglik, full_lag_loglik, lag_moments
 from .logdet import EIGEN_LIMIT, make_logdet
 from .spectral import EigenSpectrum
 from .transform import spatial_lag, within_transform
-from .weights import SpatialWeights
 
 __all__ = [
     "DynamicEffects",
@@ -401,7 +401,7 @@ def fit_dynamic(
         :math:`\\tilde\\theta = \\hat\\theta + \\Sigma^{-1}b/(T - 1)` with ``b`` from
         :func:`dynamic_bias`.
     logdet : {"auto", "eigen", "lu", "chebyshev", "mc"}
-        Log-determinant kernel (:func:`spatial.logdet.make_logdet`).
+        Log-determinant kernel (:func:`spatial.models.logdet.make_logdet`).
     cov_type : {"analytic", "qml"}
         Inverse of the information matrix, or the QML sandwich
         :math:`\\Sigma^{-1} + \\Sigma^{-1}\\Omega\\Sigma^{-1}` with the fourth-moment part of
@@ -432,9 +432,9 @@ def fit_dynamic(
     :math:`(n, T', u) = (N(T-1), T-1, 0)` for ``"none"`` and for region effects and
     :math:`((N-1)(T-1), T-1, 1)` for ``"transformation"`` with year effects (Lee and Yu
     2010a, b; Yu, de Jong and Lee 2008). It is maximised over W's admissible interval
-    (:func:`spatial.estimate.maximize_scalar`), :math:`\\hat\\gamma = b_0 - \\hat\\rho b_1`,
+    (:func:`spatial.models.estimate.maximize_scalar`), :math:`\\hat\\gamma = b_0 - \\hat\\rho b_1`,
     :math:`\\hat\\sigma^2 = SSE/n`. The information matrix is that of the lag model on the
-    design with the lagged terms (:func:`spatial.covariance.lag_information`, Elhorst 2014,
+    design with the lagged terms (:func:`spatial.models.covariance.lag_information`, Elhorst 2014,
     eq. 3.11; the ``G`` of the transformed W is :math:`JGJ` with year effects), evaluated at
     the reported (corrected) estimates, as SDPDmod does.
 
@@ -660,7 +660,7 @@ def dynamic_effects(
     :math:`\\rho^* = (\\rho + \\eta)/(1 - \\tau)`; direct = :math:`tr(\\cdot)/N`, total =
     :math:`1'(\\cdot)1/N`, indirect = total - direct (Debarsy, Ertur and LeSage 2012;
     Elhorst 2014, ch. 4). Both are evaluated by the spectral multipliers of
-    :func:`spatial.impacts.multipliers` (exact eigenvalues up to 1,000 regions, power
+    :func:`spatial.models.impacts.multipliers` (exact eigenvalues up to 1,000 regions, power
     series with Hutchinson traces above), so no N x N matrix is inverted. The delta
     method uses :math:`\\nabla e' \\hat V \\nabla e`.
 

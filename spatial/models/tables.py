@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from ._core.summary import Summary, stars
-from .exceptions import SpecificationError
+from .._core.summary import Summary, stars
+from ..exceptions import SpecificationError
 from .results import SpatialPanelResults
 
 __all__ = ["compare"]

@@ -21,9 +21,9 @@ from scipy.sparse import linalg as sparse_linalg
 
 from spatial._core.options import check_option
 
-from .exceptions import EstimationError
+from ..exceptions import EstimationError
+from ..weights import SpatialWeights
 from .spectral import EigenSpectrum, SeriesSpectrum
-from .weights import SpatialWeights
 
 __all__ = [
     "LOGDET_METHODS",
@@ -268,7 +268,7 @@ def logdet_mc(rho: ArrayLike, spectrum: SeriesSpectrum) -> np.ndarray:
     :math:`\\ln|I - \\rho W| = tr \\ln(I - \\rho W) = -\\sum_{k \\ge 1} \\rho^k tr(W^k)/k`
     for :math:`|\\rho| \\max_i|\\lambda_i| < 1`, truncated at the order of
     ``spectrum`` (Barry and Pace 1999). The traces are the moments of
-    :class:`~spatial.spectral.SeriesSpectrum`: exact for :math:`k \\le 2` and
+    :class:`~spatial.models.spectral.SeriesSpectrum`: exact for :math:`k \\le 2` and
     otherwise Hutchinson (1989) estimates with Rademacher probes (Barry and
     Pace use normalised Gaussian probes; both are unbiased).
 

@@ -15,10 +15,10 @@ import scipy.linalg
 from scipy import sparse
 from scipy.sparse import linalg as sparse_linalg
 
-from .exceptions import EstimationError
+from ..exceptions import EstimationError
+from ..weights import SpatialWeights
 from .likelihood import Scaling
 from .transform import Effects, within_transform
-from .weights import SpatialWeights
 
 __all__ = [
     "DENSE_LIMIT",

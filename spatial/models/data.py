@@ -15,11 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._core.errors import PanelStructureError, SpecificationError
-from ._core.messages import format_items
-from ._core.panel import PanelArrays, panel_arrays
-from .exceptions import WeightsAlignmentError, WeightsError
-from .weights import SpatialWeights
+from .._core.errors import PanelStructureError, SpecificationError
+from .._core.messages import format_items
+from .._core.panel import PanelArrays, panel_arrays
+from ..exceptions import WeightsAlignmentError, WeightsError
+from ..weights import SpatialWeights
 
 __all__ = ["SpatialPanelData", "align_to_weights", "check_weights", "spatial_panel"]
 
@@ -82,7 +82,7 @@ def _alignment_hint(only_data: Sequence[Hashable], w: SpatialWeights) -> str:
     ids_text = {str(i) for i in w.ids}
     if any(str(r) in ids_text for r in only_data):
         return " Some labels match as text: make the id types agree (e.g. all str)."
-    from .geography import ProvinceNameError, province_codes, resolve_provinces
+    from ..geography import ProvinceNameError, province_codes, resolve_provinces
 
     if set(map(str, w.ids)) <= set(province_codes()):
         try:
@@ -102,7 +102,7 @@ def _codes_in_weights(regions: pd.Index, w: SpatialWeights) -> np.ndarray:
     codes = w.id_index.get_indexer(regions)
     if (codes >= 0).all():
         return codes
-    from .geography import ProvinceNameError, province_codes, resolve_provinces
+    from ..geography import ProvinceNameError, province_codes, resolve_provinces
 
     if set(map(str, w.ids)) <= set(province_codes()):
         try:

@@ -15,7 +15,7 @@ from scipy import sparse
 
 from spatial._core.options import check_option
 
-from .exceptions import PanelStructureError
+from ..exceptions import PanelStructureError
 
 __all__ = [
     "EFFECTS",

@@ -1,10 +1,10 @@
 """Least squares with fixed effects: the one fixed-effects OLS routine of the toolkit.
 
-Used by the SLX panel model, the LM tests of :mod:`spatial.diagnostics` and the
+Used by the SLX panel model, the LM tests of :mod:`spatial.models.diagnostics` and the
 beta-convergence regressions of :mod:`coupling.regional.convergence`. The
 regression :math:`y_{it} = \\mu_i + \\lambda_t + x_{it}'\\beta + \\varepsilon_{it}`
 is estimated by OLS on the within-transformed data
-(:func:`spatial.transform.within_transform`); by the Frisch-Waugh-Lovell theorem
+(:func:`spatial.models.transform.within_transform`); by the Frisch-Waugh-Lovell theorem
 this gives the coefficients, residuals and every covariance below of the
 regression on explicit region and year dummies, with the absorbed effects
 counted in the degrees of freedom. Without effects a constant ``const`` is
@@ -42,7 +42,7 @@ from typing import Literal
 
 import numpy as np
 
-from ._core.options import check_option
+from .._core.options import check_option
 from .likelihood import least_squares
 from .transform import Effects, absorbed_dof, within_transform
 

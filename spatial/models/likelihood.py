@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .exceptions import CollinearityError
+from ..exceptions import CollinearityError
 
 __all__ = [
     "LagMoments",
@@ -52,7 +52,7 @@ class Scaling:
 
     Notes
     -----
-    Every log-likelihood of :mod:`spatial.likelihood` has the form
+    Every log-likelihood of :mod:`spatial.models.likelihood` has the form
 
     .. math:: \\ln L = -\\frac n2 \\ln(2\\pi\\sigma^2) - \\frac{e'e}{2\\sigma^2}
         + T\\,[\\ln|I_N - \\rho W| - u\\ln(1 - \\rho)],
@@ -284,7 +284,7 @@ def concentrated_lag_loglik(
     :math:`\\ln|I - 0.5W| = \\ln 0.5 + 2\\ln 1.25`, so
     :math:`\\ln L = -1.5(\\ln(2\\pi \\cdot 3.125/3) + 1) - 0.24686 = -4.56491`:
 
-    >>> from spatial.logdet import logdet_eigen
+    >>> from spatial.models.logdet import logdet_eigen
     >>> y, wy, z = np.array([1.0, 2.0, 3.0]), np.array([2.5, 2.0, 1.5]), np.ones((3, 1))
     >>> m = lag_moments(y, wy, z, ("const",))
     >>> ln_det = lambda r: logdet_eigen(r, [1.0, -0.5, -0.5])
@@ -338,7 +338,7 @@ def full_lag_loglik(
     At the concentrated maximisers :math:`\\gamma = b_0 - 0.5 b_1 = 1` and
     :math:`\\sigma^2 = 3.125/3` it equals the concentrated log-likelihood:
 
-    >>> from spatial.logdet import logdet_eigen
+    >>> from spatial.models.logdet import logdet_eigen
     >>> y, wy, z = np.array([1.0, 2.0, 3.0]), np.array([2.5, 2.0, 1.5]), np.ones((3, 1))
     >>> ln_det = lambda r: logdet_eigen(r, [1.0, -0.5, -0.5])
     >>> ll = full_lag_loglik(np.array([1.0]), 0.5, 3.125 / 3, y, wy, z, ln_det, Scaling(3, 1))
@@ -442,7 +442,7 @@ def concentrated_error_loglik(
     -1/2), :math:`y = (1, 2, 3)'`, :math:`Wy = (2.5, 2, 1.5)'` and ``z`` is a constant.
     :math:`SSE(0) = 2` gives :math:`-1.5(\\ln(2\\pi \\cdot 2/3) + 1) = -3.64862`:
 
-    >>> from spatial.logdet import logdet_eigen
+    >>> from spatial.models.logdet import logdet_eigen
     >>> y, wy, z = np.array([1.0, 2.0, 3.0]), np.array([2.5, 2.0, 1.5]), np.ones((3, 1))
     >>> ln_det = lambda r: logdet_eigen(r, [1.0, -0.5, -0.5])
     >>> ll = concentrated_error_loglik([0.0], y, wy, z, z, ln_det, Scaling(3, 1))
@@ -498,7 +498,7 @@ def full_error_loglik(
     At :math:`\\lambda = 0`, :math:`\\beta = 2`, :math:`\\sigma^2 = 2/3` it equals the
     concentrated value :math:`-3.64862`:
 
-    >>> from spatial.logdet import logdet_eigen
+    >>> from spatial.models.logdet import logdet_eigen
     >>> y, wy, z = np.array([1.0, 2.0, 3.0]), np.array([2.5, 2.0, 1.5]), np.ones((3, 1))
     >>> ln_det = lambda r: logdet_eigen(r, [1.0, -0.5, -0.5])
     >>> ll = full_error_loglik(np.array([2.0]), 0.0, 2 / 3, y, wy, z, z, ln_det, Scaling(3, 1))
