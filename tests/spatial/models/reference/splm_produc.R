@@ -11,7 +11,7 @@
 #   All Imports were already present as Debian r-cran-* packages: plm 2.6-2, maxLik 1.5-2,
 #   bdsmatrix 1.3-6, spam 2.9-1, spatialreg 1.2-6, spdep 1.2-7, stringr 1.5.0, and the
 #   recommended MASS 7.3-58.2, nlme 3.1-162, Matrix 1.5-3.  R 4.2.2 Patched.
-#   Run with:  R_LIBS=/tmp/Rlib Rscript tests/spatial/reference/splm_produc.R
+#   Run with:  R_LIBS=/tmp/Rlib Rscript tests/spatial/models/reference/splm_produc.R
 # No splm code or data is stored in this repository; the data are read from the shared
 # CSVs (see SOURCE.md there; usaww.csv is splm's usaww).
 #
@@ -46,7 +46,7 @@ script_dir <- local({
   a <- grep("^--file=", commandArgs(FALSE), value = TRUE)
   if (length(a)) dirname(normalizePath(sub("^--file=", "", a[1]))) else getwd()
 })
-repo_root <- normalizePath(file.path(script_dir, "..", "..", ".."))
+repo_root <- normalizePath(file.path(script_dir, "..", "..", "..", ".."))
 data_dir <- Sys.getenv("US_SPATIAL_PANEL_DIR",
                        file.path(dirname(repo_root), "shared", "data", "us_spatial_panel"))
 

@@ -25,7 +25,7 @@ script_dir <- local({
   a <- grep("^--file=", commandArgs(FALSE), value = TRUE)
   if (length(a)) dirname(normalizePath(sub("^--file=", "", a[1]))) else getwd()
 })
-repo_root <- normalizePath(file.path(script_dir, "..", "..", ".."))
+repo_root <- normalizePath(file.path(script_dir, "..", "..", "..", ".."))
 data_dir <- Sys.getenv("US_SPATIAL_PANEL_DIR",
                        file.path(dirname(repo_root), "shared", "data", "us_spatial_panel"))
 

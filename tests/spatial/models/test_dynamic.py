@@ -17,7 +17,8 @@ from spatial.models.likelihood import Scaling, full_lag_loglik
 from spatial.models.logdet import make_logdet
 from spatial.models.panels import SpatialDurbinPanel, SpatialErrorPanel, SpatialLagPanel
 
-from .conftest import REFERENCE, lattice_w
+from ..conftest import lattice_w
+from .test_reference import REFERENCE
 
 PUBLISHED = json.loads((REFERENCE / "sdpdmod_dynamic_published.json").read_text())
 

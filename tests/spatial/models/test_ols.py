@@ -1,4 +1,4 @@
-"""Tests of spatial/ols.py: the fixed-effects OLS equals OLS on explicit dummies.
+"""Tests of spatial/models/ols.py: the fixed-effects OLS equals OLS on explicit dummies.
 
 Reference: statsmodels' ``OLS`` on the raw data with region and year dummies (first
 level dropped, a constant kept), with ``cov_type`` nonrobust, HC1 and cluster (groups =

@@ -1,4 +1,4 @@
-"""Tests of spatial/tables.py and of the summaries of results."""
+"""Tests of spatial/models/tables.py and of the summaries of results."""
 
 from __future__ import annotations
 

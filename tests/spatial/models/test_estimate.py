@@ -1,4 +1,4 @@
-"""Tests of spatial/estimate.py: the bounded search and the Lee-Yu correction."""
+"""Tests of spatial/models/estimate.py: the bounded search and the Lee-Yu correction."""
 
 from __future__ import annotations
 

@@ -28,7 +28,7 @@ script_dir <- local({
   a <- grep("^--file=", commandArgs(FALSE), value = TRUE)
   if (length(a)) dirname(normalizePath(sub("^--file=", "", a[1]))) else getwd()
 })
-repo_root <- normalizePath(file.path(script_dir, "..", "..", ".."))
+repo_root <- normalizePath(file.path(script_dir, "..", "..", "..", ".."))
 data_dir <- Sys.getenv("US_SPATIAL_PANEL_DIR",
                        file.path(dirname(repo_root), "shared", "data", "us_spatial_panel"))
 
@@ -165,7 +165,7 @@ got <- c(rho = ind$rho, logp = ind$coefficients$estimate$logp,
 
 out <- list(
   description = "Fixed-effects spatial panel models, Baltagi cigarette demand, Elhorst (2014) specification",
-  produced_by = "Rscript tests/spatial/reference/cigarette_panel.R",
+  produced_by = "Rscript tests/spatial/models/reference/cigarette_panel.R",
   software = list(
     R = R.version.string,
     spatialreg = as.character(packageVersion("spatialreg")),

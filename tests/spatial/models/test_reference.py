@@ -238,7 +238,7 @@ def test_cigarette_entity_effects_match_spreg(cigar, cigar_w, key, model):
 @pytest.mark.parametrize("effects", ["individual", "twoways"])
 def test_sac_matches_spatialreg_sacsarlm_with_dummies(cigar, cigar_w, effects):
     """Reference: R spatialreg 1.2.6 ``sacsarlm(method="eigen")`` with explicit state (and
-    year) dummies on the raw Cigar data (tests/spatial/reference/cigarette_sac.R).
+    year) dummies on the raw Cigar data (tests/spatial/models/reference/cigarette_sac.R).
 
     Coefficients, rho, lambda and sigma2 agree to 1e-5 (spatialreg's optimiser stops
     there; the log-likelihoods agree to 1e-9 relative, so both are at the same maximum).

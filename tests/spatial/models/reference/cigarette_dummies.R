@@ -35,7 +35,7 @@ script_dir <- local({
   a <- grep("^--file=", commandArgs(FALSE), value = TRUE)
   if (length(a)) dirname(normalizePath(sub("^--file=", "", a[1]))) else getwd()
 })
-repo_root <- normalizePath(file.path(script_dir, "..", "..", ".."))
+repo_root <- normalizePath(file.path(script_dir, "..", "..", "..", ".."))
 data_dir <- Sys.getenv("US_SPATIAL_PANEL_DIR",
                        file.path(dirname(repo_root), "shared", "data", "us_spatial_panel"))
 
@@ -189,7 +189,7 @@ prev_file <- file.path(script_dir, "cigarette_panel_R.json")
 if (file.exists(prev_file)) {
   prev <- fromJSON(prev_file, simplifyVector = FALSE)$models
   compare_prev <- list(
-    source = "tests/spatial/reference/cigarette_panel_R.json (demean first, then lag the demeaned data)",
+    source = "tests/spatial/models/reference/cigarette_panel_R.json (demean first, then lag the demeaned data)",
     note = "abs difference this-file minus demean-first; ~0 expected for individual effects only")
   for (eff in names(results)) for (k in names(results[[eff]])) {
     a <- results[[eff]][[k]]; b <- prev[[eff]][[k]]
@@ -208,7 +208,7 @@ total <- proc.time() - t_start
 
 out <- list(
   description = "Fixed-effects spatial models (SAR, SDM, SEM) on the Baltagi cigarette data with the fixed effects as explicit dummy regressors on the raw data: the 'lag first' estimator",
-  produced_by = "Rscript tests/spatial/reference/cigarette_dummies.R",
+  produced_by = "Rscript tests/spatial/models/reference/cigarette_dummies.R",
   software = list(
     R = R.version.string,
     spatialreg = as.character(packageVersion("spatialreg")),

@@ -1,4 +1,4 @@
-"""Tests of spatial/logdet.py: the log-determinant kernels agree with each other."""
+"""Tests of spatial/models/logdet.py: the log-determinant kernels agree with each other."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Run from the repository root with the project venv::
 
-    .venv/bin/python tests/spatial/reference/spreg_reference.py
+    .venv/bin/python tests/spatial/models/reference/spreg_reference.py
 
 Inputs
 ------
@@ -44,7 +44,7 @@ from spreg.output import _sp_effects
 from spreg.sputils import spmultiplier
 
 HERE = Path(__file__).resolve().parent
-REPO_ROOT = HERE.parents[2]
+REPO_ROOT = HERE.parents[3]
 DATA_DIR = Path(
     os.environ.get(
         "US_SPATIAL_PANEL_DIR",
@@ -378,7 +378,7 @@ def main():
             "PySAL spreg reference fits: FE spatial panels on the cigarette data and "
             "ML SDM/SAR/SEM on Columbus"
         ),
-        "produced_by": ".venv/bin/python tests/spatial/reference/spreg_reference.py",
+        "produced_by": ".venv/bin/python tests/spatial/models/reference/spreg_reference.py",
         "software": {
             "python": platform.python_version(),
             "spreg": spreg.__version__,

@@ -1,4 +1,4 @@
-"""Random-effects spatial panels (spatial/random_effects.py).
+"""Random-effects spatial panels (spatial/models/random_effects.py).
 
 Key independent check: every log-likelihood equals the multivariate normal log-density of
 the stacked NT vector y under the covariance implied by the model, built densely on a small
@@ -37,7 +37,7 @@ from spatial.models.random_effects import (
 from spatial.weights.builders import knn
 from tests.shared_data import shared_path
 
-from .conftest import lattice_w
+from ..conftest import lattice_w
 
 PUBLISHED = Path(__file__).with_name("reference") / "splm_published.json"
 

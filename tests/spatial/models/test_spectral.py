@@ -1,4 +1,4 @@
-"""Tests of spatial/spectral.py: exact spectral sums against dense algebra and series."""
+"""Tests of spatial/models/spectral.py: exact spectral sums against dense algebra and series."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@
 # neighbour list are both permuted to POLYID order 1..49, which leaves the ML
 # estimates unchanged.
 #
-# Run:  Rscript tests/spatial/reference/columbus_sdm.R
+# Run:  Rscript tests/spatial/models/reference/columbus_sdm.R
 suppressPackageStartupMessages({
   library(spdep)
   library(spatialreg)
@@ -161,7 +161,7 @@ sem <- list(
 
 out <- list(
   description = "spatialreg ML fits on the Columbus (Anselin 1988) crime data, CRIME ~ INC + HOVAL, row-standardised (style 'W') queen neighbours COL.nb permuted to POLYID order",
-  produced_by = "Rscript tests/spatial/reference/columbus_sdm.R",
+  produced_by = "Rscript tests/spatial/models/reference/columbus_sdm.R",
   software = list(
     R = R.version.string,
     spatialreg = as.character(packageVersion("spatialreg")),

@@ -1,4 +1,4 @@
-"""Tests of spatial/diagnostics.py: LR, Wald and LM tests."""
+"""Tests of spatial/models/diagnostics.py: LR, Wald and LM tests."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests of spatial/impacts.py: effects against dense algebra, series, and their inference."""
+"""Tests of spatial/models/impacts.py: effects against dense algebra, series, inference."""
 
 from __future__ import annotations
 

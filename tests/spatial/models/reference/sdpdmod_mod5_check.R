@@ -34,7 +34,7 @@ script_dir <- local({
   if (length(a)) dirname(normalizePath(sub("^--file=", "", a[1]))) else getwd()
 })
 data_dir <- Sys.getenv("US_SPATIAL_PANEL_DIR",
-  file.path(script_dir, "..", "..", "..", "..", "shared", "data", "us_spatial_panel"))
+  file.path(script_dir, "..", "..", "..", "..", "..", "shared", "data", "us_spatial_panel"))
 
 data1 <- read.csv(file.path(data_dir, "Cigar.csv"))
 data1$logc <- log(data1$sales)

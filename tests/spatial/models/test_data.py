@@ -1,4 +1,4 @@
-"""Tests of spatial/panel.py (validation, alignment to W by id) and spatial/transform.py."""
+"""Tests of spatial/models/data.py (validation, alignment to W by id) and transform.py."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests of spatial/covariance.py and spatial/likelihood.py: equivalent routes agree."""
+"""Tests of spatial/models/covariance.py and likelihood.py: equivalent routes agree."""
 
 from __future__ import annotations
 

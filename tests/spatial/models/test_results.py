@@ -1,4 +1,4 @@
-"""Tests of spatial/results.py: fixed effects, fitted values and residuals of a fit.
+"""Tests of spatial/models/results.py: fixed effects, fitted values and residuals of a fit.
 
 Reference: the same SDM with explicit state and year dummies on the raw data (and a
 constant), whose dummy coefficients are differences of the fixed effects; tolerance

@@ -3,7 +3,7 @@
 DGP (tests/spatial/conftest.py, ``simulate_sdm``): N = 49 (rook, row-standardized), T = 10,
 rho = 0.4, beta = (1, -0.5), theta = (0.5, 0.3), entity and period effects, N(0, 1) errors.
 The quick recovery check runs by default; the coverage study is marked ``slow``
-(``pytest -m slow -s tests/spatial/test_monte_carlo.py`` prints its table).
+(``pytest -m slow -s tests/spatial/models/test_monte_carlo.py`` prints its table).
 """
 
 from __future__ import annotations
