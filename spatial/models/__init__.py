@@ -16,11 +16,12 @@ The estimation pipeline, one module per stage, in the order the data pass throug
 ``models.estimate``      the search over the spatial parameter; the Lee-Yu correction
 ``models.covariance``    analytic information, numerical Hessian, QML sandwich
 ``models.panels``        the model classes: SDM, SAR, SEM, SDEM, SAC and SLX panels
-``models.random_effects`` individual random effects by ML (SAR, SDM, SEM); Hausman, BSK
+``models.random_effects`` individual random effects by ML (SAR, SDM, SEM); BSK kernel
 ``models.dynamic``       dynamic spatial Durbin panels by bias-corrected QML
 ``models.results``       :class:`SpatialPanelResults`
 ``models.impacts``       direct, indirect and total effects
-``models.diagnostics``   LR, Wald, LM, Hausman and BSK tests
+``models.diagnostics``   LR, Wald, LM and BSK tests
+``models.hausman``       the spatial Hausman test (splm's contrast; analytic or bootstrap)
 ``models.tables``        side-by-side tables (:func:`compare`)
 ``models.simulation``    simulators of every model and the Monte Carlo runner
 =======================  ==================================================================
@@ -35,7 +36,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._core.lazy import lazy_attributes
-from .diagnostics import TestResult, bsk_tests, hausman_test, lm_tests, lr_test, wald_test
+from .diagnostics import TestResult, bsk_tests, lm_tests, lr_test, wald_test
+from .hausman import HausmanResult, hausman_test
 from .impacts import ImpactsResults
 from .panels import (
     SACPanel,
@@ -59,6 +61,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "HausmanResult",
     "ImpactsResults",
     "MonteCarloResults",
     "SACPanel",

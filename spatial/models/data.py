@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from .._core.errors import PanelStructureError, SpecificationError
 from .._core.messages import format_items
@@ -21,7 +22,14 @@ from .._core.panel import PanelArrays, panel_arrays
 from ..exceptions import WeightsAlignmentError, WeightsError
 from ..weights import SpatialWeights
 
-__all__ = ["SpatialPanelData", "align_to_weights", "check_weights", "spatial_panel"]
+__all__ = [
+    "SpatialPanelData",
+    "align_to_weights",
+    "check_weights",
+    "induced_weights",
+    "resample_regions",
+    "spatial_panel",
+]
 
 
 @dataclass(frozen=True)
@@ -210,6 +218,75 @@ def spatial_panel(
         regions=regions,
         years=panel.years,
         w=w,
+        region_name=panel.region_name,
+        year_name=panel.year_name,
+    )
+
+
+def induced_weights(w: SpatialWeights, positions: np.ndarray) -> SpatialWeights:
+    """The weights among the regions at ``positions`` of ``w`` (repetitions allowed).
+
+    Parameters
+    ----------
+    w : SpatialWeights
+    positions : ndarray of int, shape (M,)
+        Rows of ``w``, drawn with replacement by a bootstrap of whole regions.
+
+    Returns
+    -------
+    SpatialWeights
+        Ids ``0..M-1``. Entry ``(a, b)`` is the weight between the regions drawn ``a``-th
+        and ``b``-th in the untransformed W: :math:`C^*_{ab} = C_{p_a p_b}`. Two draws of
+        the same region are not neighbours of each other (:math:`C_{ii} = 0`). A
+        row-standardized W is row-standardized again over the neighbours drawn; a drawn
+        region none of whose neighbours was drawn has no neighbour in the draw (a zero row).
+
+    Notes
+    -----
+    When ``w`` is :math:`D^{-1}C` with ``C`` symmetric, :math:`C^* = D_p W_{pp}` is
+    symmetric and the result keeps the symmetric base of its eigenvalues.
+
+    Examples
+    --------
+    >>> line = SpatialWeights.from_sparse(np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]]))
+    >>> induced_weights(line.standardize(), np.array([1, 1, 2])).matrix.toarray()
+    array([[0. , 0. , 1. ],
+           [0. , 0. , 1. ],
+           [0.5, 0.5, 0. ]])
+    """
+    positions = np.asarray(positions, dtype=np.intp)
+    sub = w.matrix[positions][:, positions]
+    ids = range(positions.size)
+    if w.transform != "row":
+        return SpatialWeights(sub, ids)
+    base = w._symmetric_base
+    if base is not None:
+        sub = sparse.diags(base[positions]) @ sub
+    return SpatialWeights(sub, ids).standardize("row")
+
+
+def resample_regions(panel: SpatialPanelData, positions: np.ndarray) -> SpatialPanelData:
+    """The panel of the regions at ``positions`` (whole series, repetitions allowed), with
+    the W they induce (:func:`induced_weights`) and regions relabelled ``0..M-1``.
+
+    Examples
+    --------
+    >>> w = SpatialWeights.from_sparse(np.array([[0, 1], [1, 0]]), ids="ab")
+    >>> panel = SpatialPanelData(np.arange(4.0).reshape(2, 2), np.ones((2, 2, 1)), "y", ("x",),
+    ...                          pd.Index(["a", "b"]), pd.Index([1, 2]), w, "region", "year")
+    >>> resample_regions(panel, np.array([1, 1])).y
+    array([[1., 1.],
+           [3., 3.]])
+    """
+    positions = np.asarray(positions, dtype=np.intp)
+    return SpatialPanelData(
+        y=np.ascontiguousarray(panel.y[:, positions]),
+        x=np.ascontiguousarray(panel.x[:, positions]),
+        y_name=panel.y_name,
+        x_names=panel.x_names,
+        regions=pd.RangeIndex(positions.size, name=panel.region_name),
+        years=panel.years,
+        w=induced_weights(panel.w, positions),
         region_name=panel.region_name,
         year_name=panel.year_name,
     )

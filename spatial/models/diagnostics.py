@@ -1,4 +1,4 @@
-"""Specification tests: likelihood ratio, Wald and Lagrange multiplier.
+"""Specification tests: likelihood ratio, Wald and Lagrange multiplier; BSK random effects.
 
 LR and Wald compare nested spatial models (SDM against SAR, SEM and SLX);
 the LM tests (Anselin 1988; Anselin, Bera, Florax, Yoon 1996; their panel
@@ -8,9 +8,9 @@ non-spatial fixed-effects regression.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -22,14 +22,11 @@ from .data import spatial_panel
 from .ols import panel_ols
 from .transform import Effects, resolve_effects, spatial_lag, within_transform
 
-if TYPE_CHECKING:
-    from .results import SpatialPanelResults
-
 __all__ = [
     "HYPOTHESES",
+    "FittedPanel",
     "TestResult",
     "bsk_tests",
-    "hausman_test",
     "lm_tests",
     "lr_test",
     "wald_test",
@@ -39,6 +36,8 @@ __all__ = [
 @dataclass(frozen=True)
 class TestResult:
     """A test statistic with its degrees of freedom and p-value."""
+
+    __test__ = False  # not a pytest test class
 
     name: str
     statistic: float
@@ -53,11 +52,44 @@ class TestResult:
         )
 
 
+class FittedPanel(Protocol):
+    """What the tests read from a fitted spatial panel (a
+    :class:`~spatial.models.results.SpatialPanelResults`, which imports this module: the
+    tests name the attributes they use instead of importing the results class)."""
+
+    @property
+    def model(self) -> str: ...
+
+    @property
+    def params(self) -> pd.Series: ...
+
+    @property
+    def cov(self) -> pd.DataFrame: ...
+
+    @property
+    def loglik(self) -> float: ...
+
+    @property
+    def nobs(self) -> int: ...
+
+    @property
+    def n_regions(self) -> int: ...
+
+    @property
+    def n_years(self) -> int: ...
+
+    @property
+    def options(self) -> Mapping[str, Any]: ...
+
+    @property
+    def n_params(self) -> int: ...
+
+
 #: Hypotheses understood by :func:`wald_test` (spaces are ignored).
 HYPOTHESES = ("theta = 0", "theta + rho*beta = 0", "rho = 0")
 
 
-def lr_test(unrestricted: SpatialPanelResults, restricted: SpatialPanelResults) -> TestResult:
+def lr_test(unrestricted: FittedPanel, restricted: FittedPanel) -> TestResult:
     """Likelihood ratio :math:`2(\\ln L_u - \\ln L_r)` with df = difference in parameters.
 
     Both models must be fitted on the same observations with the same effects
@@ -92,7 +124,7 @@ def lr_test(unrestricted: SpatialPanelResults, restricted: SpatialPanelResults) 
     )  # fmt: skip
 
 
-def wald_test(results: SpatialPanelResults, hypothesis: str) -> TestResult:
+def wald_test(results: FittedPanel, hypothesis: str) -> TestResult:
     """Wald test of a spatial restriction on a Durbin model.
 
     ``"theta = 0"`` (SDM -> SAR), ``"theta + rho*beta = 0"`` (SDM -> SEM, the
@@ -221,51 +253,6 @@ def lm_tests(
     out["df"] = 1
     out["p_value"] = chi2_sf(1, out["statistic"])
     return out
-
-
-def hausman_test(
-    fixed: SpatialPanelResults, random: SpatialPanelResults, *, generalized: bool = False
-) -> TestResult:
-    """Hausman test of fixed against random effects, as splm's ``sphtest``.
-
-    Parameters
-    ----------
-    fixed, random : SpatialPanelResults
-        The same model fitted with fixed effects and with ``effects="random"``.
-    generalized : bool
-        Use the pseudo-inverse when :math:`V_{FE} - V_{RE}` is not positive definite
-        (df = its rank) instead of raising.
-
-    Notes
-    -----
-    :math:`H = d'(V_{FE} - V_{RE})^{-1} d \\sim \\chi^2_q` with :math:`d` the difference
-    of the ``q`` slope coefficients both models estimate (the spatial parameter
-    included, the constant and ``phi`` not), computed by
-    :func:`spatial.models.random_effects.hausman_test`.
-
-    References
-    ----------
-    Hausman, J. A. (1978). Specification tests in econometrics. *Econometrica* 46(6):
-    1251-1271.
-
-    Millo, G. and Piras, G. (2012). splm: Spatial panel data models in R. *Journal of
-    Statistical Software* 47(1): 1-38.
-    """
-    from .random_effects import hausman_test as hausman
-
-    if random.options.get("effects") != "random" or fixed.options.get("effects") == "random":
-        raise SpecificationError(
-            "hausman_test(fixed, random) needs a fixed-effects fit first and an "
-            "effects='random' fit second."
-        )
-    names = [n for n in fixed.params.index if n in random.params.index and n != "const"]
-    found = hausman(
-        fixed.params[names].to_numpy(), fixed.cov.loc[names, names].to_numpy(),
-        random.params[names].to_numpy(), random.cov.loc[names, names].to_numpy(),
-        names, names, generalized=generalized,
-    )  # fmt: skip
-    return TestResult("Hausman FE vs RE", float(found.statistic), int(found.df),
-                      float(found.pvalue))  # fmt: skip
 
 
 def bsk_tests(

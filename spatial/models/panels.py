@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -33,7 +33,7 @@ from .covariance import (
     qml_adjustment,
     sandwich,
 )
-from .data import SpatialPanelData, spatial_panel
+from .data import SpatialPanelData, resample_regions, spatial_panel
 from .estimate import lee_yu_twoways, maximize_scalar
 from .likelihood import (
     LagMoments,
@@ -48,7 +48,7 @@ from .likelihood import (
 )
 from .logdet import LogDeterminant, make_logdet, memoized
 from .ols import panel_ols
-from .results import SpatialPanelResults, _ImpactInputs
+from .results import FitSource, SpatialPanelResults, _ImpactInputs
 from .spectral import EigenSpectrum
 from .transform import Effects, resolve_effects, spatial_lag, within_transform
 
@@ -103,6 +103,24 @@ class _SpatialPanelModel:
         dynamic: Dynamic | None = None,
     ) -> None:
         panel = spatial_panel(data, y, x, w, region=region, year=year)
+        self._setup(
+            panel, effects=effects, durbin=durbin, error_structure=error_structure, dynamic=dynamic
+        )
+
+    def _setup(
+        self,
+        panel: SpatialPanelData,
+        *,
+        effects: ModelEffects | None,
+        durbin: Sequence[str] | None,
+        error_structure: ErrorStructure | None,
+        dynamic: Dynamic | None,
+    ) -> None:
+        """Check the specification against a validated panel and build the design."""
+        self._specification: dict[str, Any] = {
+            "effects": effects, "durbin": durbin, "error_structure": error_structure,
+            "dynamic": dynamic,
+        }  # fmt: skip
         self.dynamic = self._dynamic(dynamic, effects)
         self.random = effects == "random"
         self.error_structure = self._error_structure(error_structure)
@@ -127,6 +145,14 @@ class _SpatialPanelModel:
             self._moments = lag_moments(d.y, d.wy, d.z, d.names)
         else:
             least_squares(d.z, d.y, d.names)
+
+    def resampled(self, positions: np.ndarray) -> _SpatialPanelModel:
+        """The same model on the regions at ``positions`` (drawn with replacement), with the
+        W they induce (:func:`spatial.models.data.resample_regions`); for bootstraps that
+        resample whole regions. The panel is not validated again."""
+        model = object.__new__(type(self))
+        model._setup(resample_regions(self.panel, positions), **self._specification)
+        return model
 
     # ------------------------------------------------------------ construction
     def _dynamic(self, dynamic: Dynamic | None, effects: ModelEffects | None) -> Dynamic | None:
@@ -264,6 +290,22 @@ class _SpatialPanelModel:
         n_probes, seed : int
             Hutchinson probes and their seed for the stochastic kernels (large N).
         """
+        options = {
+            "bias_correction": bias_correction, "logdet": logdet, "cov_type": cov_type,
+            "n_probes": n_probes, "seed": seed,
+        }  # fmt: skip
+        found = self._fit(bias_correction, logdet, cov_type, n_probes, seed)
+        decomposable = self.dynamic is None and not self.random
+        return replace(found, _source=FitSource(self, options, decomposable))
+
+    def _fit(
+        self,
+        bias_correction: BiasCorrection | None,
+        logdet: LogdetMethod,
+        cov_type: CovType | None,
+        n_probes: int,
+        seed: int | None,
+    ) -> SpatialPanelResults:
         if self.dynamic is not None:
             return self._fit_dynamic(bias_correction, logdet, cov_type, n_probes, seed)
         bias_correction = "lee_yu" if bias_correction is None else bias_correction
@@ -416,7 +458,6 @@ class _SpatialPanelModel:
             n_years=t,
             r2=r2,
             options=options,
-            decomposition=self._decomposition(params, float(sigma2)),
             _impact_inputs=impact_inputs,
         )
 
@@ -495,7 +536,6 @@ class _SpatialPanelModel:
             n_years=t,
             r2=r2,
             options=options,
-            decomposition=self._decomposition(params, float(sigma2)),
             _impact_inputs=self._impact_inputs(params, ld, lag=True),
         )
 
@@ -557,6 +597,7 @@ class _SpatialPanelModel:
         spatial = "rho" if self.kind == "lag" else "lambda"
         index = ["const", *labels, spatial, "phi"]
         params = pd.Series(fit.params[:-1], index=index)
+        coefficients = index[: fit.k]
         options = self._options("none", cov_type, fit.converged)
         options.update(effects="random", error_structure=self.error_structure,
                        logdet=ld.method, bounds=ld.bounds, evaluations=fit.evaluations)  # fmt: skip
@@ -572,6 +613,7 @@ class _SpatialPanelModel:
             n_years=panel.t,
             r2=float("nan"),
             options=options,
+            cov_gls=pd.DataFrame(fit.beta_cov_gls, index=coefficients, columns=coefficients),
             _impact_inputs=self._impact_inputs(params, ld, lag=self.kind == "lag"),
         )
 
@@ -600,11 +642,10 @@ class _SpatialPanelModel:
             n_years=t,
             r2=fit.r2,
             options=options,
-            decomposition=self._decomposition(params, fit.sse / fit.dof),
             _impact_inputs=self._impact_inputs(params, ld, lag=False),
         )
 
-    def _decomposition(
+    def decomposition(
         self, params: pd.Series, sigma2: float
     ) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
         """Estimated fixed effects (with standard errors), fitted values and residuals.

@@ -3,9 +3,9 @@
 Array kernels for the individual random-effects spatial lag model (SAR, and SDM
 with ``WX`` among the regressors) and the random-effects spatial error models
 with the Baltagi, Song and Koh (2003) and the Kapoor, Kelejian and Prucha (2007)
-error structures, as R splm's ``spml(model="random")`` (Millo and Piras 2012);
-the spatial Hausman test (splm's ``sphtest``) and the Baltagi, Song and Koh
-(2003) LM tests (splm's ``bsktest``).
+error structures, as R splm's ``spml(model="random")`` (Millo and Piras 2012),
+and the Baltagi, Song and Koh (2003) LM tests (splm's ``bsktest``). The spatial
+Hausman test is :mod:`spatial.models.hausman`.
 
 Arrays are time-major: ``y`` is ``(T, N)``, ``x`` is ``(T, N, K)``; stacked
 vectors have the time index slow (element ``t N + i``), so that period blocks are
@@ -69,12 +69,10 @@ from .transform import spatial_lag
 
 __all__ = [
     "BSKTests",
-    "HausmanResult",
     "RandomEffectsResult",
     "bsk_tests",
     "fit_random_error",
     "fit_random_lag",
-    "hausman_test",
     "quasi_demean",
     "random_effects_design",
     "random_effects_loglik",
@@ -859,103 +857,6 @@ def fit_random_error(
     y = np.asarray(y, dtype=np.float64)
     z, labels = random_effects_design(x, w_matrix, names, intercept=intercept)
     return _fit(structure, y, z, labels, w_matrix, logdet, bounds, "lambda")
-
-
-@dataclass(frozen=True)
-class HausmanResult:
-    """Spatial Hausman test: statistic, degrees of freedom, p-value, tested names."""
-
-    statistic: float
-    df: int
-    pvalue: float
-    names: tuple[str, ...]
-
-
-def hausman_test(
-    fe_coef: ArrayLike,
-    fe_cov: ArrayLike,
-    re_coef: ArrayLike,
-    re_cov: ArrayLike,
-    fe_names: Sequence[str],
-    re_names: Sequence[str],
-    *,
-    generalized: bool = False,
-) -> HausmanResult:
-    """Hausman test of fixed against random effects on their common coefficients.
-
-    Parameters
-    ----------
-    fe_coef, fe_cov : array_like
-        Fixed-effects coefficients and covariance, named by ``fe_names``.
-    re_coef, re_cov : array_like
-        Random-effects coefficients and covariance, named by ``re_names``.
-    fe_names, re_names : sequence of str
-        Only names in both are tested (the intercept, ``phi`` and the spatial
-        parameter are usually left out by the caller, as splm's ``sphtest``).
-    generalized : bool
-        Use the Moore-Penrose inverse (df = its rank) when
-        :math:`V_{FE} - V_{RE}` is not positive definite, instead of raising.
-
-    Returns
-    -------
-    HausmanResult
-
-    Raises
-    ------
-    EstimationError
-        :math:`V_{FE} - V_{RE}` is not positive definite (and not ``generalized``).
-
-    Notes
-    -----
-    :math:`H = d'(V_{FE} - V_{RE})^{-1}d`, :math:`d = \\hat\\beta_{FE} - \\hat\\beta_{RE}`,
-    :math:`\\chi^2` with as many degrees of freedom as coefficients under
-    :math:`H_0` (both consistent, RE efficient) (Hausman 1978; Mutl and Pfaffermayr
-    2011; splm's ``sphtest``, Millo and Piras 2012, which reports
-    :math:`|d'(V_{RE} - V_{FE})^{-1}d|`, the same number when the difference is
-    positive definite).
-
-    References
-    ----------
-    Hausman, J. A. (1978). Specification tests in econometrics. *Econometrica* 46(6):
-    1251-1271.
-
-    Mutl, J. and Pfaffermayr, M. (2011). The Hausman test in a Cliff and Ord panel model.
-    *The Econometrics Journal* 14(1): 48-76.
-
-    Millo, G. and Piras, G. (2012). splm: Spatial panel data models in R. *Journal of
-    Statistical Software* 47(1): 1-38.
-
-    Examples
-    --------
-    >>> res = hausman_test([1.0], [[0.2]], [0.5], [[0.1]], ["x"], ["x"])
-    >>> round(res.statistic, 6), res.df
-    (2.5, 1)
-    """
-    common = tuple(name for name in fe_names if name in set(re_names))
-    if not common:
-        raise EstimationError("The two models have no coefficient in common.")
-    fi = [list(fe_names).index(name) for name in common]
-    ri = [list(re_names).index(name) for name in common]
-    d = np.asarray(fe_coef, dtype=np.float64)[fi] - np.asarray(re_coef, dtype=np.float64)[ri]
-    diff = (
-        np.asarray(fe_cov, dtype=np.float64)[np.ix_(fi, fi)]
-        - np.asarray(re_cov, dtype=np.float64)[np.ix_(ri, ri)]
-    )
-    diff = 0.5 * (diff + diff.T)
-    eig = np.linalg.eigvalsh(diff)
-    if eig.min() <= 1e-12 * max(abs(eig).max(), 1e-300):
-        if not generalized:
-            raise EstimationError(
-                "V_FE - V_RE is not positive definite (smallest eigenvalue "
-                f"{eig.min():.3g}); the Hausman statistic is undefined. Pass generalized=True "
-                "for the Moore-Penrose version."
-            )
-        inverse = np.linalg.pinv(diff)
-        df = int(np.linalg.matrix_rank(diff))
-    else:
-        inverse, df = np.linalg.inv(diff), len(common)
-    stat = float(d @ inverse @ d)
-    return HausmanResult(stat, df, float(stats.chi2.sf(stat, df)), common)
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from functools import cached_property
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,36 @@ from .diagnostics import TestResult, lr_test, wald_test
 from .impacts import ImpactsResults, compute_impacts, unit_impacts
 from .spectral import EigenSpectrum, SeriesSpectrum
 
-__all__ = ["SpatialPanelResults", "TestResult"]
+__all__ = ["FitSource", "SpatialPanelResults", "TestResult"]
+
+
+class _Model(Protocol):
+    """What a result needs from the model that produced it (a
+    :class:`~spatial.models.panels.SpatialDurbinPanel` or one of its siblings)."""
+
+    @property
+    def fit(self) -> Callable[..., SpatialPanelResults]: ...
+
+    def resampled(self, positions: np.ndarray) -> _Model: ...
+
+    def decomposition(
+        self, params: pd.Series, sigma2: float
+    ) -> tuple[pd.DataFrame, pd.Series, pd.Series]: ...
+
+
+@dataclass(frozen=True)
+class FitSource:
+    """The model a result came from and the options of its ``fit``: what the fixed effects,
+    fitted values and residuals are computed from on first access, and what a bootstrap
+    refits on resampled regions (:func:`spatial.hausman_test` with ``method="bootstrap"``).
+
+    ``decomposable`` is False for the dynamic and random-effects fits, which carry no
+    fixed effects.
+    """
+
+    model: _Model
+    fit_options: Mapping[str, Any]
+    decomposable: bool
 
 
 @dataclass(frozen=True)
@@ -56,9 +86,13 @@ class SpatialPanelResults:
     options : mapping
         Effects, bias correction, log-determinant method, interval of the
         spatial parameter, covariance type, convergence, version...
+    cov_gls : DataFrame or None
+        Random effects only: the covariance of the coefficients conditional on the
+        spatial parameter and ``phi``, :math:`\\sigma^2 (X'\\Omega^{-1}X)^{-1}` (the one
+        splm reports; ``cov`` is the inverse of the full numerical Hessian).
     fixed_effects, fitted, residuals : DataFrame, Series, Series
         The estimated fixed effects with standard errors, the fitted values and the
-        residuals, labelled by region and year (properties).
+        residuals, labelled by region and year (properties, computed on first access).
     """
 
     model: str
@@ -72,35 +106,39 @@ class SpatialPanelResults:
     n_years: int
     r2: float
     options: Mapping[str, Any]
-    decomposition: tuple[pd.DataFrame, pd.Series, pd.Series] | None = field(
-        default=None, repr=False
-    )
+    cov_gls: pd.DataFrame | None = field(default=None, repr=False)
     dynamic_fit: tuple[Any, SpatialWeights] | None = field(default=None, repr=False)
     _impact_inputs: _ImpactInputs | None = field(default=None, repr=False)
+    _source: FitSource | None = field(default=None, repr=False)
 
     # ----------------------------------------------------------- decomposition
+    @cached_property
+    def _decomposition(self) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+        """Fixed effects, fitted values and residuals, computed on first access."""
+        source = self._source
+        if source is None or not source.decomposable:
+            raise SpecificationError(
+                f"This {self.model} fit carries no fixed effects, fitted values or residuals "
+                "(random-effects and dynamic fits do not)."
+            )
+        return source.model.decomposition(self.params, self.sigma2)
+
     @property
     def fixed_effects(self) -> pd.DataFrame:
         """Estimated fixed effects: ``effect`` (``intercept``, ``region`` or ``year``),
         ``label``, ``estimate`` and ``std_error`` (empty without fixed effects)."""
-        if self.decomposition is None:
-            raise SpecificationError("This result carries no fixed effects.")
-        return self.decomposition[0].copy()
+        return self._decomposition[0].copy()
 
     @property
     def fitted(self) -> pd.Series:
         """Fitted values ``y - residuals``, indexed by (region, year)."""
-        if self.decomposition is None:
-            raise SpecificationError("This result carries no fitted values.")
-        return self.decomposition[1].copy()
+        return self._decomposition[1].copy()
 
     @property
     def residuals(self) -> pd.Series:
         """Residuals net of the fixed effects, indexed by (region, year) (for error models
         the spatially autocorrelated error ``u``)."""
-        if self.decomposition is None:
-            raise SpecificationError("This result carries no residuals.")
-        return self.decomposition[2].copy()
+        return self._decomposition[2].copy()
 
     # --------------------------------------------------------------- inference
     @property

@@ -141,6 +141,11 @@ class SpatialWeights:
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("SpatialWeights is immutable; its methods return new objects.")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as the constructor's arguments (for worker processes); the cache of
+        derived quantities is not sent."""
+        return (_rebuild_weights, (self._matrix, self._ids, self._transform, self._symmetric_base))
+
     # ------------------------------------------------------------------ builders
     @classmethod
     def from_sparse(cls, matrix: Any, ids: Sequence[Hashable] | None = None) -> SpatialWeights:
@@ -408,3 +413,10 @@ class SpatialWeights:
             f"<SpatialWeights: {self.n} entities, {self.n_links} links, "
             f"transform={self._transform!r}>"
         )
+
+
+def _rebuild_weights(
+    matrix: csr_matrix, ids: tuple[Hashable, ...], transform: Transform, base: np.ndarray | None
+) -> SpatialWeights:
+    """Unpickle a :class:`SpatialWeights` (see ``__reduce__``)."""
+    return SpatialWeights(matrix, ids, transform, _symmetric_base=base)

@@ -1,8 +1,9 @@
 """Shared fixtures and data helpers of the spatial tests.
 
 Data: the Baltagi cigarette demand panel (46 US states x 1963-1992) with Elhorst's binary
-contiguity matrix of those states, from ``shared/data/us_spatial_panel`` beside the clone
-(see its SOURCE.md), and simulated spatial Durbin panels on a rook lattice.
+contiguity matrix of those states and Munnell's production panel with splm's ``usaww``, from
+``shared/data/us_spatial_panel`` beside the clone (see its SOURCE.md), and simulated spatial
+Durbin panels on a rook lattice.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from scipy import sparse
 from scipy.sparse import linalg as sparse_linalg
 
 from spatial import SpatialWeights
+from tests.shared_data import shared_path
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "us_spatial_panel"
 REFERENCE = Path(__file__).with_name("reference")
@@ -60,6 +62,20 @@ def cigar(cigar_raw: pd.DataFrame) -> pd.DataFrame:
             "logy": np.log((cigar_raw["ndi"] / cigar_raw["cpi"]).to_numpy()),
         }
     )
+
+
+@pytest.fixture(scope="session")
+def produc_frame() -> tuple[pd.DataFrame, SpatialWeights]:
+    """Munnell's production panel (48 states x 1970-1986) in logs with splm's ``usaww``."""
+    frame = pd.read_csv(shared_path("us_spatial_panel", "Produc.csv"))
+    ww = pd.read_csv(shared_path("us_spatial_panel", "usaww.csv"), index_col=0)
+    w = SpatialWeights.from_sparse(ww.to_numpy(), ids=list(ww.index))
+    data = pd.DataFrame({
+        "state": frame["state"], "year": frame["year"], "lgsp": np.log(frame["gsp"]),
+        "lpcap": np.log(frame["pcap"]), "lpc": np.log(frame["pc"]),
+        "lemp": np.log(frame["emp"]), "unemp": frame["unemp"],
+    })  # fmt: skip
+    return data, w
 
 
 def lattice_matrix(side: int) -> sparse.csr_matrix:

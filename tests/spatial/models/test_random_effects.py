@@ -18,7 +18,6 @@ from scipy import sparse, stats
 
 from spatial import SLXPanel, SpatialErrorPanel, SpatialLagPanel, SpatialWeights
 from spatial.exceptions import (
-    EstimationError,
     InvalidOptionError,
     PanelStructureError,
     SpecificationError,
@@ -29,7 +28,6 @@ from spatial.models.random_effects import (
     bsk_tests,
     fit_random_error,
     fit_random_lag,
-    hausman_test,
     quasi_demean,
     random_effects_design,
     random_effects_loglik,
@@ -247,33 +245,6 @@ def test_baltagi_joint_search_equals_nested_search(monkeypatch) -> None:
     np.testing.assert_allclose(joint.std_errors, nested.std_errors, rtol=1e-5)
 
 
-def test_hausman_test() -> None:
-    fe_cov = np.array([[0.5, 0.1], [0.1, 0.4]])
-    re_cov = np.array([[0.2, 0.05], [0.05, 0.1]])
-    d = np.array([0.3, -0.2])
-    res = hausman_test(
-        [9.0, 1.0 + d[0], 2.0 + d[1]],
-        np.pad(fe_cov, ((1, 0), (1, 0))) + np.diag([1.0, 0, 0]),
-        [1.0, 2.0],
-        re_cov,
-        ["phi", "a", "b"],
-        ["a", "b"],
-    )
-    expected = d @ np.linalg.solve(fe_cov - re_cov, d)
-    assert res.names == ("a", "b") and res.df == 2
-    assert res.statistic == pytest.approx(expected, rel=1e-12)
-    assert res.pvalue == pytest.approx(stats.chi2.sf(expected, 2), rel=1e-12)
-    with pytest.raises(EstimationError, match="positive definite"):
-        hausman_test([1.0, 2.0], re_cov, [0.0, 0.0], fe_cov, ["a", "b"], ["a", "b"])
-    singular = hausman_test(
-        [1.0, 2.0], re_cov + np.ones((2, 2)), [0.0, 0.0], re_cov, ["a", "b"], ["a", "b"],
-        generalized=True,
-    )  # fmt: skip
-    assert singular.df == 1 and singular.statistic == pytest.approx(
-        9.0 / 4.0, rel=1e-10
-    )  # pinv(J) = J/4
-
-
 def test_bsk_tests_match_dense_formulas() -> None:
     w = _small_w(seed=4, n=8)
     t, n = 5, w.n
@@ -309,19 +280,6 @@ def test_bsk_lm1_is_the_honda_statistic_on_produc(produc) -> None:
 
 
 # ------------------------------------------------------------ through the model classes
-@pytest.fixture(scope="module")
-def produc_frame() -> tuple[pd.DataFrame, SpatialWeights]:
-    frame = pd.read_csv(shared_path("us_spatial_panel", "Produc.csv"))
-    ww = pd.read_csv(shared_path("us_spatial_panel", "usaww.csv"), index_col=0)
-    w = SpatialWeights.from_sparse(ww.to_numpy(), ids=list(ww.index))
-    data = pd.DataFrame({
-        "state": frame["state"], "year": frame["year"], "lgsp": np.log(frame["gsp"]),
-        "lpcap": np.log(frame["pcap"]), "lpc": np.log(frame["pc"]),
-        "lemp": np.log(frame["emp"]), "unemp": frame["unemp"],
-    })  # fmt: skip
-    return data, w
-
-
 X_NAMES = ["lpcap", "lpc", "lemp", "unemp"]
 
 
@@ -352,23 +310,12 @@ def test_model_classes_with_random_effects_reproduce_splm(produc_frame, model, s
         )
 
 
-def test_hausman_and_bsk_through_the_model_api(produc_frame):
-    from spatial import bsk_tests, hausman_test
+def test_bsk_through_the_model_api(produc_frame):
+    from spatial import bsk_tests
     from spatial.models.random_effects import bsk_tests as kernel_bsk
 
     data, w = produc_frame
     keys = {"region": "state", "year": "year"}
-    fixed = SpatialLagPanel(data, "lgsp", X_NAMES, w, **keys, effects="individual").fit(
-        bias_correction="none"
-    )
-    random = SpatialLagPanel(data, "lgsp", X_NAMES, w, **keys, effects="random").fit()
-    test = hausman_test(fixed, random, generalized=True)
-    names = [*X_NAMES, "rho"]
-    d = (fixed.params[names] - random.params[names]).to_numpy()
-    v = (fixed.cov.loc[names, names] - random.cov.loc[names, names]).to_numpy()
-    assert test.statistic == pytest.approx(float(d @ np.linalg.pinv(v) @ d), rel=1e-8)
-    with pytest.raises(SpecificationError, match="fixed-effects fit first"):
-        hausman_test(random, fixed)
     table = bsk_tests(data, "lgsp", X_NAMES, w, **keys)
     assert list(table.index) == ["LM1", "LM2", "LMJ", "LMH"]
     # the kernel on pooled OLS residuals computed independently (statsmodels)
@@ -411,32 +358,6 @@ def test_bsk_tests_equal_splm_bsktest(produc_frame):
     assert table.loc["LM1", "statistic"] == pytest.approx(ref["LM1"]["statistic"], rel=1e-9)
     assert table.loc["LM2", "statistic"] == pytest.approx(ref["LM2"]["statistic"], rel=1e-9)
     assert table.loc["LMJ", "statistic"] == pytest.approx(ref["LMH"]["statistic"], rel=1e-9)
-
-
-def test_hausman_kernel_equals_splm_sphtest():
-    """With splm's own coefficient covariances (fixed-effects lag and random-effects lag,
-    the four slopes), the Hausman kernel reproduces sphtest's 83.0793 up to its sign:
-    splm computes abs(d'(V_RE - V_FE)^-1 d) (splm 1.6-5, R/sphtest.R), and here V_FE - V_RE
-    is indefinite, so the textbook statistic d'(V_FE - V_RE)^-1 d is -83.0793 and
-    undefined as a chi2 statistic; by default the kernel refuses it."""
-    ref = json.loads(SPLM.read_text())
-    fe, re_ = ref["spml"]["fe_lag"], ref["spml"]["re_lag"]
-    names = ["log(pcap)", "log(pc)", "log(emp)", "unemp"]
-
-    def block(fit: dict) -> tuple[np.ndarray, np.ndarray]:
-        labels = fit["vcov"]["names"]
-        cov = np.asarray(fit["vcov"]["matrix"], dtype=float)
-        at = [labels.index(n) for n in names]
-        return np.array([fit["coefficients"][n] for n in names]), cov[np.ix_(at, at)]
-
-    (b_fe, v_fe), (b_re, v_re) = block(fe), block(re_)
-    with pytest.raises(EstimationError, match="not positive definite"):
-        re_mod.hausman_test(b_fe, v_fe, b_re, v_re, names, names)
-    # invertible but indefinite: the Moore-Penrose version is the plain inverse
-    found = re_mod.hausman_test(b_fe, v_fe, b_re, v_re, names, names, generalized=True)
-    assert abs(found.statistic) == pytest.approx(ref["sphtest"]["statistic"], rel=1e-9)
-    assert found.statistic < 0
-    assert found.df == ref["sphtest"]["df"]
 
 
 def test_fixed_effects_lag_and_sac_equal_splm_within(produc_frame):
