@@ -151,22 +151,26 @@ def labelled_keys(
 
 
 def _unified_provinces(
-    labels: np.ndarray,
+    labels: np.ndarray, distinct: np.ndarray | None = None
 ) -> tuple[np.ndarray, tuple[tuple[Hashable, tuple[Hashable, ...]], ...]]:
-    """Region labels with several spellings of a province unified, and what was merged."""
+    """Region labels with several spellings of a province unified, and what was merged
+    (``distinct``: the distinct labels, when the caller knows them)."""
     from ..geography.provinces import unify_province_labels
 
-    unified, merged = unify_province_labels(labels)
+    if distinct is None:
+        distinct = pd.unique(labels)  # the spellings are read once each, not once per row
+    unified, merged = unify_province_labels(distinct)
     if not merged:
         return labels, ()
+    canonical = dict(zip(distinct, unified))
     shown = "; ".join(f"{', '.join(map(str, others))} -> {kept}" for kept, others in merged.items())
     warnings.warn(
         f"Province names spelled in more than one way were unified to the first spelling: {shown}.",
         SpellingWarning,
         stacklevel=4,
     )
-    out = np.empty(len(unified), dtype=object)
-    out[:] = unified
+    out = np.empty(len(labels), dtype=object)
+    out[:] = [canonical[label] for label in labels]
     return out, tuple((kept, tuple(others)) for kept, others in merged.items())
 
 
@@ -181,11 +185,13 @@ def _numeric_block(
             f"Column(s) {missing} are not in the data.{hints} "
             f"Available columns: {format_items(list(data.columns), 12)}."
         )
-    repeated = sorted({c for c in columns if list(columns).count(c) > 1})
-    repeated += [c for c in columns if int((data.columns == c).sum()) > 1]
+    repeated = {c for c in columns if list(columns).count(c) > 1}
+    if data.columns.has_duplicates:
+        repeated |= set(data.columns[data.columns.duplicated()]) & set(columns)
     if repeated:
-        raise SpecificationError(f"Column(s) {sorted(set(repeated))} are named more than once.")
+        raise SpecificationError(f"Column(s) {sorted(repeated)} are named more than once.")
     problems = []
+    arrays = []
     for col in columns:
         series = data[col]
         if not (pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)):
@@ -194,13 +200,51 @@ def _numeric_block(
             if bad.size:
                 where = [f"{series.iloc[i]!r} at ({regions[i]}, {years[i]})" for i in bad]
                 problems.append(f"{col!r}: {bad.size} cell(s), e.g. {format_items(where, 3)}")
+            series = coerced
+        arrays.append(series.to_numpy(dtype=np.float64, na_value=np.nan))
     if problems:
         raise MissingValueError(
             f"Non-numeric values in {len(problems)} column(s): {'; '.join(problems)}. Convert "
             "them to numbers (numbers written with thousands separators: read the file with "
             "thousands=',')."
         )
-    return data[list(columns)].to_numpy(dtype=np.float64, na_value=np.nan)
+    if not arrays:
+        return np.empty((len(data), 0))
+    return np.column_stack(arrays)
+
+
+def _sorted_grid(
+    regions: np.ndarray, years: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, bool] | None:
+    """The fast path of :func:`panel_arrays`: when the rows are every (region, year) pair
+    once, sorted by year then region (``year_major``) or by region then year, with sorted
+    labels, the sorted regions and years and which of the two layouts it is; else None
+    (and the general route factorizes the labels)."""
+    m = len(years)
+    if m < 2:
+        return None
+    try:
+        for year_major in (True, False):
+            slow, fast = (years, regions) if year_major else (regions, years)
+            changes = np.flatnonzero(slow[1:] != slow[:-1])
+            block = int(changes[0]) + 1 if changes.size else m
+            if m % block:
+                continue
+            grid_slow = slow.reshape(-1, block)
+            grid_fast = fast.reshape(-1, block)
+            first_slow, first_fast = grid_slow[:, 0], grid_fast[0]
+            if (
+                bool((grid_slow == first_slow[:, None]).all())
+                and bool((grid_fast == first_fast[None, :]).all())
+                and bool((first_slow[1:] > first_slow[:-1]).all())
+                and bool((first_fast[1:] > first_fast[:-1]).all())
+            ):
+                if year_major:
+                    return first_fast, first_slow, True
+                return first_slow, first_fast, False
+    except TypeError:  # labels of mixed types: the general route sorts them
+        return None
+    return None
 
 
 def panel_arrays(
@@ -258,7 +302,10 @@ def panel_arrays(
     """
     check_option("balance", balance, ("error", "drop"))
     region_values, year_values, region_name, year_name = labelled_keys(data, region, year)
-    region_values, merged = _unified_provinces(region_values)
+    grid = _sorted_grid(region_values, year_values)
+    region_values, merged = _unified_provinces(region_values, None if grid is None else grid[0])
+    if merged:  # spellings merged: the rows are no longer a grid of distinct labels
+        grid = None
     columns = [str(c) for c in columns]
     values = _numeric_block(data, columns, region_values, year_values)
     if not allow_missing:
@@ -270,6 +317,20 @@ def panel_arrays(
                 f"{len(where)} missing or infinite value(s): {format_items(where)}. Fill or drop "
                 "them (and keep the panel balanced) first."
             )
+    if grid is not None:
+        regions, years, year_major = grid
+        n, t = len(regions), len(years)
+        if not year_major:
+            values = values.reshape(n, t, -1).transpose(1, 0, 2).reshape(n * t, -1)
+        return PanelArrays(
+            values=np.ascontiguousarray(values).reshape(t, n, len(columns)),
+            regions=pd.Index(regions, name=region_name),
+            years=pd.Index(years, name=year_name),
+            columns=tuple(columns),
+            region_name=region_name,
+            year_name=year_name,
+            merged_spellings=merged,
+        )
     region_codes, regions = pd.factorize(region_values, sort=True)
     year_codes, years = pd.factorize(year_values, sort=True)
     n, t = len(regions), len(years)

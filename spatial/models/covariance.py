@@ -13,11 +13,11 @@ from collections.abc import Callable
 import numpy as np
 import scipy.linalg
 from scipy import sparse
-from scipy.sparse import linalg as sparse_linalg
 
 from ..exceptions import EstimationError
 from ..weights import SpatialWeights
 from .likelihood import Scaling
+from .logdet import sparse_lu
 from .transform import Effects, within_transform
 
 __all__ = [
@@ -34,6 +34,8 @@ __all__ = [
 
 #: Up to this N the filter inverts densely (exact traces); above, sparse LU and Hutchinson.
 DENSE_LIMIT = 2_000
+#: Up to this N the dense copy of W is kept with W (at most 2 MB) for the next filter.
+DENSE_CACHE_LIMIT = 500
 
 
 class InverseFilter:
@@ -93,12 +95,17 @@ class InverseFilter:
         self.seed = seed
         self.dense = w.n <= DENSE_LIMIT
         if self.dense:
-            a = np.eye(w.n) - self.rho * w.matrix.toarray()
-            self._lu = scipy.linalg.lu_factor(a)
-            self._g = scipy.linalg.lu_solve(self._lu, w.matrix.toarray())
+            matrix = w.cached("dense")
+            if matrix is None:
+                matrix = w.matrix.toarray()
+                if w.n <= DENSE_CACHE_LIMIT:  # small: kept with W for the next filter
+                    matrix.flags.writeable = False
+                    w.cache("dense", matrix)
+            self._lu = scipy.linalg.lu_factor(np.eye(w.n) - self.rho * matrix)
+            self._g = scipy.linalg.lu_solve(self._lu, matrix)
         else:
             a = sparse.identity(w.n, format="csc") - self.rho * sparse.csc_matrix(w.matrix)
-            self._splu = sparse_linalg.splu(a)
+            self._splu = sparse_lu(a)
 
     def solve(self, v: np.ndarray, transpose: bool = False) -> np.ndarray:
         """:math:`(I - \\rho W)^{-1} v` (or with the transpose) for ``v`` of shape (N, m)."""

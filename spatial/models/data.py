@@ -140,6 +140,8 @@ def align_to_weights(panel: PanelArrays, w: SpatialWeights) -> tuple[np.ndarray,
         few of each side are listed, with a hint when the types or the spelling
         differ).
     """
+    if panel.regions.equals(w.id_index):  # already in W's order
+        return panel.values, pd.Index(panel.regions, name=panel.region_name)
     codes = _codes_in_weights(panel.regions, w)
     only_data = [r for r, c in zip(panel.regions, codes) if c < 0]
     present = np.zeros(w.n, dtype=bool)

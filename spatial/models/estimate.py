@@ -43,6 +43,7 @@ def maximize_scalar(
     xatol: float = 1e-12,
     name: str = "rho",
     derivative: Callable[[float], float] | None = None,
+    coarse: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> Maximum:
     """Maximise ``func`` (vectorised over its argument) on the open interval ``bounds``.
 
@@ -52,11 +53,20 @@ def maximize_scalar(
     tolerance stops near :math:`\\sqrt{\\epsilon}`). Warns with
     :class:`BoundaryWarning` when the maximum lies at a bound.
 
+    ``coarse``, a cheap approximation of ``func``, places the grid instead of ``func``
+    (for expensive exact functions: one sparse LU factorization per point); the bracket
+    it suggests is then checked, and moved, with ``func`` itself, so the estimate is
+    always that of ``func``.
+
     Notes
     -----
     The grid of ``grid`` points on
     :math:`[l + \\delta(h - l),\\ h - \\delta(h - l)]`, :math:`\\delta` = ``BOUND_MARGIN``,
-    gives the best point :math:`x_b` and the bracket :math:`[x_{b-1}, x_{b+1}]`. If
+    gives the best point :math:`x_b` and the bracket :math:`[x_{b-1}, x_{b+1}]`. With
+    ``coarse`` the best point is that of ``coarse`` on the grid; ``func`` is evaluated at
+    :math:`x_{b-1}, x_b, x_{b+1}`, and while an end beats the middle the bracket moves one
+    grid step that way (at most ``grid // 4`` steps; beyond, ``func`` is evaluated on the
+    whole grid). If
     the derivative changes sign from positive to negative across the bracket,
     its root is found by Brent's root finder (``scipy.optimize.brentq``);
     otherwise the bracket is searched by Brent's bounded minimisation
@@ -86,21 +96,19 @@ def maximize_scalar(
     width = high - low
     lo, hi = low + BOUND_MARGIN * width, high - BOUND_MARGIN * width
     points = np.linspace(lo, hi, grid)
-    values = np.asarray(func(points), dtype=np.float64)
-    if not np.isfinite(values).any():
-        raise EstimationError(f"The log-likelihood is not finite anywhere on the {name} interval.")
-    best = int(np.nanargmax(np.where(np.isfinite(values), values, -np.inf)))
-    left, right = points[max(best - 1, 0)], points[min(best + 1, grid - 1)]
 
     def value_at(r: float) -> float:
         return float(np.asarray(func(np.array([r])))[0])
+
+    best, best_value, evaluated = _bracket(func, value_at, points, coarse, name)
+    left, right = points[max(best - 1, 0)], points[min(best + 1, grid - 1)]
 
     if derivative is not None and derivative(left) > 0 > derivative(right):
         # the exact score has one root in the bracket: solve it to machine precision
         argmax = float(
             optimize.brentq(derivative, left, right, xtol=1e-15, rtol=4 * np.finfo(float).eps)
         )
-        value, converged, calls = value_at(argmax), True, grid
+        value, converged, calls = value_at(argmax), True, evaluated + 1
     else:
         found = optimize.minimize_scalar(
             lambda r: -value_at(r),
@@ -109,9 +117,9 @@ def maximize_scalar(
             options={"xatol": xatol, "maxiter": 500},
         )
         argmax, value = float(found.x), -float(found.fun)
-        converged, calls = bool(found.success), int(found.nfev) + grid
-    if value < values[best]:  # never worse than the grid
-        argmax, value = float(points[best]), float(values[best])
+        converged, calls = bool(found.success), int(found.nfev) + evaluated
+    if value < best_value:  # never worse than the grid
+        argmax, value = float(points[best]), best_value
     at_bound = min(argmax - low, high - argmax) < BOUND_WARNING * width
     if at_bound:
         warnings.warn(
@@ -122,6 +130,48 @@ def maximize_scalar(
             stacklevel=4,
         )
     return Maximum(argmax, value, converged, at_bound, calls)
+
+
+def _bracket(
+    func: Callable[[np.ndarray], np.ndarray],
+    value_at: Callable[[float], float],
+    points: np.ndarray,
+    coarse: Callable[[np.ndarray], np.ndarray] | None,
+    name: str,
+) -> tuple[int, float, int]:
+    """The best grid point of ``func`` (its index and value) and the evaluations of
+    ``func`` spent; with ``coarse``, the best point of ``coarse`` moved uphill on ``func``
+    until ``func`` is no larger at either neighbour."""
+    grid = points.size
+
+    def best_of(values: np.ndarray) -> int:
+        if not np.isfinite(values).any():
+            raise EstimationError(
+                f"The log-likelihood is not finite anywhere on the {name} interval."
+            )
+        return int(np.nanargmax(np.where(np.isfinite(values), values, -np.inf)))
+
+    known: dict[int, float] = {}
+    if coarse is not None:
+        start = best_of(np.asarray(coarse(points), dtype=np.float64))
+
+        def exact(i: int) -> float:
+            if i not in known:
+                value = value_at(float(points[i]))
+                known[i] = value if np.isfinite(value) else -np.inf
+            return known[i]
+
+        b = start
+        for _ in range(grid // 4):
+            here = exact(b)
+            left = exact(b - 1) if b > 0 else -np.inf
+            right = exact(b + 1) if b < grid - 1 else -np.inf
+            if here >= left and here >= right and np.isfinite(here):
+                return b, here, len(known)
+            b = b - 1 if left > right else b + 1
+    values = np.asarray(func(points), dtype=np.float64)
+    best = best_of(values)
+    return best, float(values[best]), grid + len(known)
 
 
 def lee_yu_twoways(

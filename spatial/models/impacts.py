@@ -33,6 +33,8 @@ __all__ = [
 ]
 
 EFFECTS = ("direct", "indirect", "total")
+#: The column index of every table of effects (an immutable Index, shared).
+_EFFECT_COLUMNS = pd.Index(EFFECTS, name="effect")
 Method = Literal["delta", "simulation"]
 
 
@@ -331,7 +333,7 @@ def compute_impacts(
     frame_index = pd.Index(names, name="variable")
 
     def frame(values: np.ndarray) -> pd.DataFrame:
-        return pd.DataFrame(values, index=frame_index, columns=pd.Index(EFFECTS, name="effect"))
+        return pd.DataFrame(values, index=frame_index, columns=_EFFECT_COLUMNS)
 
     if method == "delta":
         k = len(names)

@@ -346,27 +346,39 @@ class _SpatialPanelModel:
         d, panel = self.design, self.panel
         n, t = panel.n, panel.t
         name = "rho" if lag else "lambda"
-        grid = 16 if ld.method == "lu" else 40
+        grid = 64 if ld.method == "lu" else 40
+        # with sparse LU the grid is placed by the Chebyshev log-determinant and checked exactly
+        approx = (
+            make_logdet(panel.w, "chebyshev", n_probes=n_probes, seed=seed)
+            if ld.method == "lu"
+            else None
+        )
         # the score is exact when both the log-det and its trace derivative are exact
         exact = ld.method in ("eigen", "lu") and isinstance(ld.spectrum, EigenSpectrum)
 
+        spectrum = ld.spectrum
+
         def trace_term(r: float) -> float:
-            """d/drho of periods * (ln|I - rho W| [- ln(1 - rho)])."""
-            slope = -float(ld.spectrum.sum(r, 1, 1))
+            """d/drho of periods * (ln|I - rho W| [- ln(1 - rho)]) (exact spectra only)."""
+            assert isinstance(spectrum, EigenSpectrum)
+            slope = -spectrum.trace_g(r)
             return scaling.periods * (slope + (1.0 / (1.0 - r) if scaling.unit_root else 0.0))
 
         if lag:
             moments = self._moments
             assert moments is not None
 
+            e00, e01, e11 = float(moments.e00), float(moments.e01), float(moments.e11)
+
             def lag_slope(r: float) -> float:
-                return scaling.nobs * float(moments.e01 - r * moments.e11) / float(
-                    moments.sse(r)
-                ) + trace_term(r)
+                sse = e00 - 2.0 * r * e01 + r * r * e11
+                return scaling.nobs * (e01 - r * e11) / sse + trace_term(r)
 
             best = maximize_scalar(
                 lambda r: concentrated_lag_loglik(r, moments, ld, scaling), ld.bounds,
                 grid=grid, name=name, derivative=lag_slope if exact else None,
+                coarse=None if approx is None else
+                lambda r: concentrated_lag_loglik(r, moments, approx, scaling),
             )  # fmt: skip
             rho = best.argmax
             coef = moments.coefficients(rho)
@@ -382,6 +394,8 @@ class _SpatialPanelModel:
             best = maximize_scalar(
                 lambda r: concentrated_error_loglik(r, d.y, d.wy, d.z, d.wz, ld, scaling),
                 ld.bounds, grid=grid, name=name, derivative=error_slope if exact else None,
+                coarse=None if approx is None else
+                lambda r: concentrated_error_loglik(r, d.y, d.wy, d.z, d.wz, approx, scaling),
             )  # fmt: skip
             rho = best.argmax
             beta, sse = error_regression(rho, d.y, d.wy, d.z, d.wz)
@@ -440,7 +454,7 @@ class _SpatialPanelModel:
             full_cov = covariance_from_information(-hessian)
         else:
             full_cov = covariance_from_information(information(coef, rho, sigma2, cov_scaling))
-        params = pd.Series(np.concatenate([coef, [rho]]), index=[*d.names, name])
+        params = pd.Series(np.concatenate([coef, [rho]]), index=self._index(d.names, name))
         r2 = 1.0 - float(resid @ resid) / float(d.y @ d.y) if d.y @ d.y > 0 else 0.0
         options = self._options(bias_correction, cov_type, best.converged and not best.at_bound)
         options.update(logdet=ld.method, bounds=ld.bounds, n_probes=n_probes, seed=seed,
@@ -686,6 +700,15 @@ class _SpatialPanelModel:
         residuals = pd.Series(residual.T.ravel(), index=index, name="residual")
         fitted = pd.Series((panel.y - residual).T.ravel(), index=index, name="fitted")
         return effects, fitted, residuals
+
+    def _index(self, *parts: Sequence[str] | str) -> pd.Index:
+        """The index of the parameters named by ``parts``, built once per model (an Index is
+        immutable, so every result of the model may share it)."""
+        key = tuple(p if isinstance(p, str) else tuple(p) for p in parts)
+        cache = self.__dict__.setdefault("_indexes", {})
+        if key not in cache:
+            cache[key] = pd.Index([n for p in key for n in ((p,) if isinstance(p, str) else p)])
+        return cache[key]
 
     def _impact_inputs(self, params: pd.Series, ld: LogDeterminant, *, lag: bool) -> _ImpactInputs:
         names = self.panel.x_names

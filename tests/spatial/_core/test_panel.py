@@ -137,3 +137,39 @@ def test_the_callers_frame_is_not_modified():
     before = panel.copy()
     panel_arrays(panel, ["x0", "x1"], "region", "year")
     pd.testing.assert_frame_equal(panel, before)
+
+
+@pytest.mark.parametrize("layout", ["region-major", "year-major", "shuffled", "reversed"])
+def test_sorted_and_shuffled_rows_give_the_same_arrays(layout):
+    """A frame sorted by region then year, or by year then region, takes the fast path
+    (no factorization); shuffled or reverse-sorted rows take the general one; all four
+    give the same arrays, computed here by an explicit pivot."""
+    from spatial._core.panel import _sorted_grid
+
+    frame = random_panel(7, 5, 2, seed=3)
+    if layout == "year-major":
+        frame = frame.sort_values(["year", "region"])
+    elif layout == "shuffled":
+        frame = frame.sample(frac=1.0, random_state=1)
+    elif layout == "reversed":
+        frame = frame.iloc[::-1]
+    fast = _sorted_grid(frame["region"].to_numpy(), frame["year"].to_numpy())
+    assert (fast is not None) == (layout in ("region-major", "year-major"))
+    panel = panel_arrays(frame, ["x0", "x1"], "region", "year")
+    for k, column in enumerate(["x0", "x1"]):
+        expected = frame.pivot(index="year", columns="region", values=column).sort_index()
+        np.testing.assert_array_equal(panel.values[:, :, k], expected.to_numpy())
+    assert list(panel.regions) == sorted(frame["region"].unique())
+    assert list(panel.years) == list(range(2001, 2006))
+
+
+def test_spellings_merged_on_a_sorted_frame_leave_the_fast_path():
+    """内蒙古 and 内蒙古自治区 in every year form a sorted grid of three labels; merged into
+    one province they are two rows per year, which the general route reports."""
+    frame = pd.DataFrame({
+        "region": ["内蒙古", "内蒙古自治区", "北京"] * 2, "year": [2020] * 3 + [2021] * 3,
+        "x": np.arange(6.0),
+    })  # fmt: skip
+    with pytest.warns(UserWarning, match="unified"):
+        with pytest.raises(DuplicateObservationError, match="more than once"):
+            panel_arrays(frame, ["x"], "region", "year")

@@ -80,3 +80,24 @@ def test_auto_choice_and_mc_interval(cigar_w):
     assert make_logdet(cigar_w, "eigen").bounds[0] < -1.0
     with pytest.raises(InvalidOptionError, match="logdet='qr' is not supported"):
         make_logdet(cigar_w, "qr")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("model", ["SpatialDurbinPanel", "SpatialErrorPanel"])
+def test_fits_with_the_sparse_lu_kernel_equal_the_eigen_fits(model):
+    """With logdet='lu' the grid is placed by the Chebyshev approximation and checked with
+    exact LU log-determinants; the estimate equals the one with exact eigenvalues."""
+    import spatial
+
+    from ..conftest import lattice_w, simulate_sdm
+
+    w = lattice_w(12)
+    data = simulate_sdm(w, 4, 0.5, (1.0, -0.5), (0.3, 0.2), seed=3)
+    cls = getattr(spatial, model)
+    fits = {
+        method: cls(data, "y", ["x1", "x2"], w, region="id", year="t").fit(logdet=method)
+        for method in ("eigen", "lu")
+    }
+    assert fits["lu"].options["logdet"] == "lu"
+    np.testing.assert_allclose(fits["lu"].params, fits["eigen"].params, rtol=0, atol=1e-7)
+    assert fits["lu"].loglik == pytest.approx(fits["eigen"].loglik, rel=1e-10)
+    assert fits["lu"].options["evaluations"] < 40
