@@ -215,7 +215,10 @@ def _draw_differences(
     for b, draw in enumerate(positions):
         try:
             with warnings.catch_warnings():
+                # a draw's own diagnostics (rho at a bound, the numerical Hessian of its
+                # random-effects covariance, which the draw does not use) are not the user's
                 warnings.simplefilter("ignore", BoundaryWarning)
+                warnings.simplefilter("ignore", RuntimeWarning)
                 fe = fixed.model.resampled(draw).fit(**fixed.fit_options)
                 re_ = random.model.resampled(draw).fit(**random.fit_options)
         except (LiangyeError, np.linalg.LinAlgError, ValueError, ArithmeticError) as exc:
