@@ -50,6 +50,13 @@ def _region_major(u: np.ndarray, t: int, n: int) -> np.ndarray:
     return np.ascontiguousarray(np.swapaxes(by_year, -3, -2)).reshape(*lead, n * t, s)
 
 
+def _stored_by_region(values: np.ndarray) -> bool:
+    """Whether the ``(T, N, K)`` array is a view of rows stored region by region, so that
+    its region-major stacking ``(N T, K)`` needs no copy."""
+    by_region = values.swapaxes(0, 1)
+    return by_region.strides[0] == by_region.strides[1] * by_region.shape[1]
+
+
 class CouplingCoordination:
     """Entropy-weighted (or otherwise weighted) coupling-coordination model.
 
@@ -211,14 +218,21 @@ class CouplingCoordination:
         panel = panel_arrays(data, system.indicators, region, year, balance=self.balance)
         t, n, j = panel.values.shape
         pooled = self.pooling == "panel"
-        x = panel.values.reshape(1, t * n, j) if pooled else panel.values
+        # pooled scores do not depend on the order of the rows: they are computed in the
+        # order the data are stored in (no copy) and the indices put region-major after
+        by_region = pooled and _stored_by_region(panel.values)
+        if by_region:
+            x = panel.values.swapaxes(0, 1).reshape(1, n * t, j)
+        else:
+            x = panel.values.reshape(1, t * n, j) if pooled else panel.values
         lo, hi = indicator_bounds(x)
         self._check_constant(lo, hi, panel)
         z = standardize(
             x, system.directions, shift=self.shift, bounds=(lo, hi), constant=self.constant
         )
         w, diagnostics = self._weights(z)
-        u = _region_major(composite_index(z, w, system.groups), t, n)
+        u = composite_index(z, w, system.groups)
+        u = u.reshape(n * t, -1) if by_region else _region_major(u, t, n)
         scores = self._scores(u, panel)
         indices = pd.DataFrame(
             u, index=scores.index, columns=pd.Index(system.subsystems, name="subsystem")
@@ -227,7 +241,7 @@ class CouplingCoordination:
         boot = None
         if bootstrap:
             boot = self._bootstrap(
-                panel, z, scores["D"], weights_table, int(bootstrap), seed, level
+                panel, z, scores["D"], weights_table, int(bootstrap), seed, level, by_region
             )
         return CouplingResults(weights_table, indices, scores, self._options(panel), boot)
 
@@ -352,6 +366,7 @@ class CouplingCoordination:
         n_resamples: int,
         seed: int | None,
         level: float,
+        by_region: bool,
     ) -> BootstrapResults:
         if self.weighting not in WEIGHTING_METHODS:
             raise InvalidOptionError(
@@ -384,7 +399,8 @@ class CouplingCoordination:
             index=weights_table.index,
         )
         u = composite_index(z, draws.weights, self.system.groups)  # (B, P, rows, S)
-        u = _region_major(u, len(panel.years), len(panel.regions))
+        t, n = len(panel.years), len(panel.regions)
+        u = u.reshape(*u.shape[:-3], n * t, u.shape[-1]) if by_region else _region_major(u, t, n)
         d_draws = coupling_coordination(u, self.variant, self.alpha).D
         d_lo, d_hi = percentile_interval(d_draws, level)
         d_table = pd.DataFrame(

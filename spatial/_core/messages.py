@@ -26,7 +26,10 @@ def format_items(items: Sequence[Any], limit: int = 5) -> str:
 
 def nonfinite_cells(values: np.ndarray, describe: Callable[[int, int], str]) -> list[str]:
     """Descriptions ``describe(row, column)`` of the missing or infinite cells of a 2-D array."""
-    rows, cols = np.nonzero(~np.isfinite(values))
+    finite = np.isfinite(values)
+    if finite.all():
+        return []
+    rows, cols = np.nonzero(~finite)
     return [describe(int(r), int(c)) for r, c in zip(rows, cols)]
 
 

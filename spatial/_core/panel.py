@@ -35,6 +35,9 @@ from .errors import (
 from .messages import format_items, nonfinite_cells, suggest
 from .options import Balance, check_option
 
+#: From this many rows the numeric columns are read as one block of the frame.
+_BLOCK_ROWS = 5_000
+
 __all__ = ["PanelArrays", "panel_arrays", "panel_keys", "require_columns", "rows_of_years"]
 
 
@@ -45,7 +48,9 @@ class PanelArrays:
     Attributes
     ----------
     values : ndarray, shape (T, N, K)
-        ``values[t, i, k]`` is column ``k`` of region ``i`` in year ``t``.
+        ``values[t, i, k]`` is column ``k`` of region ``i`` in year ``t``; read-only, and
+        possibly a strided view of the data's own columns (no copy is made of a frame
+        already sorted by year or by region).
     regions, years : pandas.Index
         Sorted region and year labels (named after the key columns).
     columns : tuple of str
@@ -192,6 +197,7 @@ def _numeric_block(
         raise SpecificationError(f"Column(s) {sorted(repeated)} are named more than once.")
     problems = []
     arrays = []
+    coerced_any = False
     for col in columns:
         series = data[col]
         if not (pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)):
@@ -200,8 +206,8 @@ def _numeric_block(
             if bad.size:
                 where = [f"{series.iloc[i]!r} at ({regions[i]}, {years[i]})" for i in bad]
                 problems.append(f"{col!r}: {bad.size} cell(s), e.g. {format_items(where, 3)}")
-            series = coerced
-        arrays.append(series.to_numpy(dtype=np.float64, na_value=np.nan))
+            series, coerced_any = coerced, True
+        arrays.append(series)
     if problems:
         raise MissingValueError(
             f"Non-numeric values in {len(problems)} column(s): {'; '.join(problems)}. Convert "
@@ -210,7 +216,11 @@ def _numeric_block(
         )
     if not arrays:
         return np.empty((len(data), 0))
-    return np.column_stack(arrays)
+    if len(data) >= _BLOCK_ROWS and not coerced_any:
+        # large frames: a view of pandas' own column block, no copy of the data
+        return data[list(columns)].to_numpy(dtype=np.float64, na_value=np.nan)
+    # small frames: stacking the columns avoids the cost of a column subset of the frame
+    return np.column_stack([s.to_numpy(dtype=np.float64, na_value=np.nan) for s in arrays])
 
 
 def _sorted_grid(
@@ -245,6 +255,13 @@ def _sorted_grid(
     except TypeError:  # labels of mixed types: the general route sorts them
         return None
     return None
+
+
+def _read_only(values: np.ndarray) -> np.ndarray:
+    """``values`` (a view where it may share the caller's data) that no one can write to."""
+    view = values.view()
+    view.flags.writeable = False
+    return view
 
 
 def panel_arrays(
@@ -320,10 +337,11 @@ def panel_arrays(
     if grid is not None:
         regions, years, year_major = grid
         n, t = len(regions), len(years)
-        if not year_major:
-            values = values.reshape(n, t, -1).transpose(1, 0, 2).reshape(n * t, -1)
+        k = len(columns)
+        grid_values = values.reshape(t, n, k) if year_major else values.reshape(n, t, k)
         return PanelArrays(
-            values=np.ascontiguousarray(values).reshape(t, n, len(columns)),
+            # a view in the (T, N, K) layout, not a copy (strided when the rows are by region)
+            values=_read_only(grid_values if year_major else grid_values.swapaxes(0, 1)),
             regions=pd.Index(regions, name=region_name),
             years=pd.Index(years, name=year_name),
             columns=tuple(columns),
@@ -378,7 +396,7 @@ def panel_arrays(
         ordered[cell] = values
         values = ordered
     return PanelArrays(
-        values=values.reshape(t, n, len(columns)),
+        values=_read_only(values.reshape(t, n, len(columns))),
         regions=pd.Index(regions, name=region_name),
         years=pd.Index(years, name=year_name),
         columns=tuple(columns),

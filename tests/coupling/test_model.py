@@ -314,3 +314,28 @@ def test_equal_indices_give_coupling_exactly_one():
     res = CouplingCoordination(system, weighting="equal").fit(frame, "r", "y")
     assert (res.scores["C"] == 1.0).all()
     assert res.scores["coupling_stage"].tolist() == ["high-level coupling"] * 2
+
+
+@pytest.mark.parametrize("rows", [21, 6_000])  # below and above the block read of the columns
+@pytest.mark.parametrize("pooling", ["panel", "by_period"])
+def test_rows_by_region_by_year_or_shuffled_score_alike(rows, pooling):
+    """The pooled engine computes in the order the rows are stored when they are sorted by
+    region (no copy); sorted by year or shuffled, the same scores, weights and bootstrap."""
+    panel = random_panel(rows // 3, 3, 4, seed=5).sort_values(["region", "year"])
+    from coupling.model import _stored_by_region
+    from spatial._core.panel import panel_arrays
+
+    stored = panel_arrays(panel, ["x0", "x1", "x2", "x3"], "region", "year").values
+    assert _stored_by_region(stored)  # sorted by region: the engine reads the rows in place
+    system = split_system(4)
+    model = CouplingCoordination(system, pooling=pooling)
+    fits = [
+        model.fit(frame, "region", "year", bootstrap=20, seed=1)
+        for frame in (panel, panel.sort_values(["year", "region"]),
+                      panel.sample(frac=1.0, random_state=2))
+    ]  # fmt: skip
+    for other in fits[1:]:
+        pd.testing.assert_frame_equal(fits[0].scores, other.scores, rtol=1e-12)
+        pd.testing.assert_frame_equal(fits[0].indicator_weights, other.indicator_weights,
+                                      rtol=1e-12)  # fmt: skip
+        pd.testing.assert_frame_equal(fits[0].bootstrap.D, other.bootstrap.D, rtol=1e-12)
