@@ -15,6 +15,8 @@ from coupling.exceptions import (
     InvalidOptionError,
     SpecificationError,
 )
+from coupling.model import _stored_by_region
+from spatial._core.panel import panel_arrays
 
 from .conftest import random_panel, split_system
 
@@ -322,9 +324,6 @@ def test_rows_by_region_by_year_or_shuffled_score_alike(rows, pooling):
     """The pooled engine computes in the order the rows are stored when they are sorted by
     region (no copy); sorted by year or shuffled, the same scores, weights and bootstrap."""
     panel = random_panel(rows // 3, 3, 4, seed=5).sort_values(["region", "year"])
-    from coupling.model import _stored_by_region
-    from spatial._core.panel import panel_arrays
-
     stored = panel_arrays(panel, ["x0", "x1", "x2", "x3"], "region", "year").values
     assert _stored_by_region(stored)  # sorted by region: the engine reads the rows in place
     system = split_system(4)
