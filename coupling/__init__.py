@@ -28,6 +28,9 @@ are always given as ``{region: group}``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from spatial._core.lazy import lazy_attributes
 from spatial._core.version import __version__
 from spatial.geography import NBS_REGION_OF, NBS_REGIONS
 
@@ -35,38 +38,73 @@ from .bootstrap import bootstrap_weights
 from .classify import FOUR_STAGE, TEN_TIER, Bands, classify, relative_development
 from .coordination import coordination_index, coupling_coordination, coupling_degree
 from .data import IndicatorSystem
-from .drivers import (
-    GreyRelationalResults,
-    MediationResults,
-    ModerationResults,
-    PanelThreshold,
-    SpatialMediationResults,
-    ThresholdResults,
-    grey_relational,
-    mediation,
-    moderation,
-    spatial_mediation,
-)
 from .index import composite_index
-from .industry.agglomeration import (
-    coagglomeration_index,
-    location_quotient,
-    plant_herfindahl,
-)
 from .model import CouplingCoordination
-from .regional.convergence import (
-    BetaConvergenceResults,
-    SigmaConvergenceResults,
-    beta_convergence,
-    sigma_convergence,
-)
-from .regional.dynamics import KernelDensityResults, MarkovResults, kernel_density, markov_chain
-from .regional.inequality import DagumResults, TheilResults, dagum_gini, theil
-from .regional.obstacle import ObstacleResults, obstacle_degree
 from .results import BootstrapResults, CouplingResults
 from .standardize import standardize
+
+# eager: the function has the name of its module, which a lazy attribute could not shadow
 from .topsis import TopsisResults, topsis
 from .weights import critic_weights, cv_weights, entropy_weights, equal_weights
+
+if TYPE_CHECKING:
+    from .drivers import (
+        GreyRelationalResults,
+        MediationResults,
+        ModerationResults,
+        PanelThreshold,
+        SpatialMediationResults,
+        ThresholdResults,
+        grey_relational,
+        mediation,
+        moderation,
+        spatial_mediation,
+    )
+    from .industry.agglomeration import (
+        coagglomeration_index,
+        location_quotient,
+        plant_herfindahl,
+    )
+    from .regional.convergence import (
+        BetaConvergenceResults,
+        SigmaConvergenceResults,
+        beta_convergence,
+        sigma_convergence,
+    )
+    from .regional.dynamics import KernelDensityResults, MarkovResults, kernel_density, markov_chain
+    from .regional.inequality import DagumResults, TheilResults, dagum_gini, theil
+    from .regional.obstacle import ObstacleResults, obstacle_degree
+
+#: Names loaded on first use (so that ``import coupling`` stays light), and their modules.
+_LAZY = {
+    "GreyRelationalResults": "drivers",
+    "MediationResults": "drivers",
+    "ModerationResults": "drivers",
+    "PanelThreshold": "drivers",
+    "SpatialMediationResults": "drivers",
+    "ThresholdResults": "drivers",
+    "grey_relational": "drivers",
+    "mediation": "drivers",
+    "moderation": "drivers",
+    "spatial_mediation": "drivers",
+    "coagglomeration_index": "industry.agglomeration",
+    "location_quotient": "industry.agglomeration",
+    "plant_herfindahl": "industry.agglomeration",
+    "BetaConvergenceResults": "regional.convergence",
+    "SigmaConvergenceResults": "regional.convergence",
+    "beta_convergence": "regional.convergence",
+    "sigma_convergence": "regional.convergence",
+    "KernelDensityResults": "regional.dynamics",
+    "MarkovResults": "regional.dynamics",
+    "kernel_density": "regional.dynamics",
+    "markov_chain": "regional.dynamics",
+    "DagumResults": "regional.inequality",
+    "TheilResults": "regional.inequality",
+    "dagum_gini": "regional.inequality",
+    "theil": "regional.inequality",
+    "ObstacleResults": "regional.obstacle",
+    "obstacle_degree": "regional.obstacle",
+}
 
 __all__ = [
     "FOUR_STAGE",
@@ -121,3 +159,5 @@ __all__ = [
     "theil",
     "topsis",
 ]
+
+__getattr__ = lazy_attributes(__name__, _LAZY)

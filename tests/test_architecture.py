@@ -130,11 +130,26 @@ def test_package_faces_load_no_heavy_modules(package, absent):
 
 
 def test_lazy_names_of_the_spatial_face_resolve():
+    import coupling
     import spatial
     import spatial.viz
 
-    for module in (spatial, spatial.viz):
+    for module in (spatial, spatial.viz, coupling):
         for name in module.__all__:
             assert getattr(module, name) is not None
         with pytest.raises(AttributeError, match="no attribute 'nothing'"):
             module.nothing  # noqa: B018
+
+
+def test_no_lazy_name_is_also_the_name_of_a_submodule():
+    """Importing a submodule sets the package attribute of its name, which would shadow a
+    lazy attribute of the same name for good (``coupling.topsis`` is imported eagerly)."""
+    import coupling
+    import spatial
+
+    for package in (spatial, coupling):
+        folder = Path(package.__file__).parent
+        submodules = {p.stem for p in folder.glob("*.py")} | {
+            p.name for p in folder.iterdir() if (p / "__init__.py").is_file()
+        }
+        assert not set(package._LAZY) & submodules
