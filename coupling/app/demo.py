@@ -23,8 +23,10 @@ from typing import Any
 
 import pandas as pd
 
+from spatial import SpatialWeights
 from spatial._core.options import Language
 from spatial._core.version import __version__
+from spatial.weights import china_provinces
 
 from ..data import IndicatorSystem
 from ..datasets import load_provincial_panel
@@ -327,13 +329,15 @@ DRIVERS_ZH = {
 }
 
 
-def _spatial_model(frame: pd.DataFrame, report: Report, text: dict[str, str]) -> str:
+def _spatial_model(
+    frame: pd.DataFrame, queen: SpatialWeights, report: Report, text: dict[str, str]
+) -> str:
     from spatial import SpatialDurbinPanel, SpatialErrorPanel, SpatialLagPanel, compare
     from spatial.weights import china_provinces
 
     x = list(DRIVERS)
     weights = {
-        text["queen"]: china_provinces("queen"),
+        text["queen"]: queen,
         text["distance"]: china_provinces("distance"),
     }
     fits, tests, impacts = {}, [], []
@@ -363,15 +367,18 @@ def _spatial_model(frame: pd.DataFrame, report: Report, text: dict[str, str]) ->
 
 
 def _figures_and_esda(
-    scores: pd.DataFrame, years: list[int], report: Report, seed: int, language: str
+    scores: pd.DataFrame,
+    w: SpatialWeights,
+    years: list[int],
+    report: Report,
+    seed: int,
+    language: str,
 ) -> None:
     from spatial import choropleth, group_trend, lisa_map, local_moran, moran_by_year, moran_scatter
-    from spatial.weights import china_provinces
 
     from ..classify import TEN_TIER
 
     text = TEXT[language]
-    w = china_provinces("queen")
     table = scores.reset_index()
     first, last = years[0], years[-1]
     lang: Any = language
@@ -432,13 +439,13 @@ def _hotspots_and_centres(
 def _disparity(
     result: CouplingResults,
     panel: pd.DataFrame,
+    queen: SpatialWeights,
     years: list[int],
     report: Report,
     seed: int,
     language: str,
 ) -> str:
     from spatial.geography import NBS_REGION_OF
-    from spatial.weights import china_provinces
 
     from ..regional.convergence import beta_convergence, sigma_convergence
     from ..regional.dynamics import kernel_density, markov_chain
@@ -456,7 +463,7 @@ def _disparity(
     report.table(text["theil"], theil(scores, "D", groups=NBS_REGION_OF).components, "theil")
     density = kernel_density(scores, "D", support=(0.0, 1.0))
     report.figure(text["density"], density.plot(language=lang), "kernel_density")
-    chain = markov_chain(scores, "D", classes="quantile", k=4, w=china_provinces("queen"))
+    chain = markov_chain(scores, "D", classes="quantile", k=4, w=queen)
     report.table(text["markov"], chain.probabilities, "markov")
     report.table(text["markov_tests"], chain.tests, "markov_tests")
     obstacles = obstacle_degree(result, panel[panel["year"].isin(years)], "code", "year")
@@ -465,9 +472,7 @@ def _disparity(
     betas = {
         text["absolute"]: beta_convergence(scores, "D", kind="absolute"),
         text["conditional"]: beta_convergence(scores, "D", kind="conditional"),
-        text["spatial"]: beta_convergence(
-            scores, "D", kind="conditional", w=china_provinces("queen")
-        ),
+        text["spatial"]: beta_convergence(scores, "D", kind="conditional", w=queen),
     }
     report.table(text["beta"], pd.concat({k: b.convergence for k, b in betas.items()}), "beta")
     g = gap.components
@@ -517,6 +522,7 @@ def run_demo(
     try:
         progress.begin(text["step1"].format(n="", first="", last="", bootstrap=bootstrap))
         panel = load_provincial_panel()
+        queen = china_provinces("queen")  # Hainan linked to Guangdong; shared by every step
         report = Report(text["title"], language=language)
         report.text(text["intro"].format(version=__version__))
         results, years = _score(panel, bootstrap, seed)
@@ -553,7 +559,7 @@ def run_demo(
         report.table(text["topsis"].format(year=years[-1]), closeness, "topsis")
 
         progress.begin(text["step2"])
-        _figures_and_esda(standard.scores, years, report, seed, language)
+        _figures_and_esda(standard.scores, queen, years, report, seed, language)
         progress.done(text["step2"])
 
         progress.begin(text["step3"])
@@ -562,7 +568,7 @@ def run_demo(
         described = DRIVERS if language == "en" else DRIVERS_ZH
         report.text(text["drivers"].format(
             drivers="; ".join(f"{k} = {v}" for k, v in described.items())))  # fmt: skip
-        model_line = _spatial_model(drivers, report, text)
+        model_line = _spatial_model(drivers, queen, report, text)
         grey = grey_relational(drivers, "D", list(DRIVERS), region="code", year="year")
         degrees = grey.degrees["degree"].unstack("factor")[list(DRIVERS)]
         degrees.loc["all"] = grey.overall["degree"]
@@ -571,7 +577,7 @@ def run_demo(
         progress.done(text["step3"])
 
         progress.begin(text["step4"])
-        gap_line = _disparity(standard, panel, years, report, seed, language)
+        gap_line = _disparity(standard, panel, queen, years, report, seed, language)
         progress.done(text["step4"])
 
         written = report.write(out)

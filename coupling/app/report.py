@@ -608,7 +608,10 @@ class Report:
                 markdown += self._table_markdown(block, label)
             else:
                 path = folder / "figures" / f"{block.name}.png"
-                block.content.savefig(path, dpi=130, bbox_inches="tight")
+                figure = block.content
+                # a figure laid out by its layout engine needs no second, tight-box draw
+                laid_out = getattr(figure, "get_layout_engine", lambda: None)() is not None
+                figure.savefig(path, dpi=130, bbox_inches=None if laid_out else "tight")
                 written.append(path)
                 body.append(self._figure_html(block, anchor, label, path))
                 src = f"figures/{block.name}.png"

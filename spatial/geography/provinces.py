@@ -77,13 +77,22 @@ def _attributes() -> pd.DataFrame:
     return table
 
 
+@lru_cache(maxsize=4)
+def _shapes(geojson: str) -> gpd.GeoDataFrame:
+    """The packaged polygons of ``geojson`` (code and geometry, EPSG:4326), read once per
+    session; callers get copies."""
+    import geopandas as gpd
+
+    shapes = gpd.read_file(_data_file(geojson))[["code", "geometry"]]
+    return shapes.set_crs("EPSG:4326", allow_override=True)
+
+
 def _polygons(geojson: str, attributes: pd.DataFrame) -> gpd.GeoDataFrame:
     """The packaged polygons ``geojson`` joined to ``attributes`` by ``code`` (EPSG:4326),
     indexed by code (shared with :mod:`spatial.geography.cities`)."""
     import geopandas as gpd
 
-    shapes = gpd.read_file(_data_file(geojson))[["code", "geometry"]]
-    shapes = shapes.set_crs("EPSG:4326", allow_override=True)
+    shapes = _shapes(geojson).copy()
     merged = shapes.merge(attributes, on="code", how="right", validate="one_to_one")
     gdf = gpd.GeoDataFrame(merged, geometry="geometry", crs="EPSG:4326").set_index(
         "code", drop=False
