@@ -359,10 +359,11 @@ def _spatial_model(
     effect_table = pd.concat(impacts).set_index(["W", "variable", "effect"])
     report.table(text["impacts"], effect_table, "impacts")
     main = fits[f"SDM ({text['queen']})"]
-    spill = main.impacts().estimates["indirect"].round(4).to_dict()
+    spill = main.impacts().estimates["indirect"]
+    effects = ", ".join(f"{name} {value:+.4f}" for name, value in spill.items())
     return (
         f"SDM with queen + Hainan W: rho = {main.params['rho']:.3f} "
-        f"(s.e. {main.std_errors['rho']:.3f}); indirect effects {spill}"
+        f"(s.e. {main.std_errors['rho']:.3f}); indirect effects: {effects}."
     )
 
 

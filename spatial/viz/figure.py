@@ -22,7 +22,7 @@ import pandas as pd
 
 from .._core.options import check_option
 from ..exceptions import FontNotFoundError
-from .fonts import find_cjk_font
+from .fonts import find_cjk_font, quiet_font_messages
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -107,6 +107,7 @@ def style(language: str) -> Iterator[None]:
     Font families are stored on the text objects when they are created, so a
     figure built here keeps its (Chinese) font when saved later.
     """
+    quiet_font_messages()
     import matplotlib as mpl
 
     check_option("language", language, LANGUAGES)

@@ -3,15 +3,19 @@
 matplotlib's default font (DejaVu Sans) has no Chinese glyphs; :func:`find_cjk_font`
 finds an installed one (Noto Sans CJK, Source Han, WenQuanYi, SimHei, Microsoft
 YaHei, PingFang, ...) so that ``language="zh"`` figures render without boxes.
+:func:`quiet_font_messages` keeps matplotlib's notes about font substitutions off the
+user's terminal (a CJK font with a regular weight only, such as Droid Sans Fallback, is
+used for bold text too).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["CJK_FONTS", "find_cjk_font"]
+__all__ = ["CJK_FONTS", "find_cjk_font", "quiet_font_messages"]
 
 #: Fonts with Chinese glyphs, most wanted first (simplified-Chinese variants first).
 CJK_FONTS: tuple[str, ...] = (
@@ -41,6 +45,29 @@ _CJK_NAME_HINTS = ("cjk", "source han", "wenquanyi", "yahei", "simhei", "simsun"
 _CJK_FILE_HINTS = ("notosanscjk", "notoserifcjk", "sourcehan", "wqy", "wenquanyi", "simhei",
                    "simsun", "msyh", "pingfang", "uming", "ukai", "droidsansfallback",
                    "notosanssc", "notoserifsc")  # fmt: skip
+
+
+class _FontSubstitutionFilter(logging.Filter):
+    """Drops matplotlib's notes that a font weight was substituted (a CJK font without a
+    bold face drawing bold text in its regular weight) and that its font list is being
+    built; both are expected on a first run or with a regular-only CJK font, and neither
+    is something the user can act on."""
+
+    NOTES = ("findfont: Failed to find font weight", "Matplotlib is building the font cache")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(self.NOTES)
+
+
+_FILTER = _FontSubstitutionFilter()
+
+
+def quiet_font_messages() -> None:
+    """Install (once) the filter of :class:`_FontSubstitutionFilter` on matplotlib's font
+    manager logger; other font messages still reach the user."""
+    logger = logging.getLogger("matplotlib.font_manager")
+    if _FILTER not in logger.filters:
+        logger.addFilter(_FILTER)
 
 
 def _compact(text: str) -> str:
@@ -93,6 +120,7 @@ def find_cjk_font() -> str | None:
     >>> font is None or isinstance(font, str)
     True
     """
+    quiet_font_messages()  # before the font manager builds its list (first run)
     import matplotlib as mpl
     from matplotlib import font_manager
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -93,7 +94,7 @@ def test_demo_writes_the_whole_report(demo_report):
     markdown = (out / "report.md").read_text(encoding="utf-8")
     for name in FIGURES:
         assert f"figures/{name}.png" in html and f"figures/{name}.png" in markdown
-    assert html.count("<table") == len(TABLES)
+    assert html.count('<div class="tbl"') == len(TABLES)
     scores = pd.read_csv(out / "tables" / "scores.csv", dtype={"code": str})
     assert len(scores) == 31 * 6 and scores["D"].between(0, 1).all()
     assert {"province_zh", "province_en", "tier", "lag_type", "D_wang2021"} <= set(scores.columns)
@@ -123,6 +124,36 @@ needs_chromium = pytest.mark.skipif(
     shutil.which("chromium") is None, reason="no Chromium on this machine"
 )
 
+#: Added to a copy of a report: after layout at 1,280 px, the tables whose box scrolls
+#: sideways (and the page, if it does) are written into an attribute of <body>.
+OVERFLOW_PROBE = """<script>
+window.addEventListener('load', () => {
+  const wide = [];
+  document.querySelectorAll('.scroll').forEach(box => {
+    if (box.scrollWidth > box.clientWidth + 1) wide.push(box.closest('.tbl').id);
+  });
+  if (document.documentElement.scrollWidth > window.innerWidth) wide.push('page');
+  document.body.setAttribute('data-overflow', wide.join(' ') || 'none');
+});
+</script>"""
+
+
+def overflowing(page, profile) -> str:
+    """What scrolls sideways in ``page`` at 1,280 px in headless Chromium ('none' if nothing)."""
+    probe = page.with_name("overflow_probe.html")
+    html = page.read_text(encoding="utf-8").replace("</body>", OVERFLOW_PROBE + "</body>")
+    probe.write_text(html, encoding="utf-8")
+    done = subprocess.run(
+        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         f"--user-data-dir={profile}", "--window-size=1280,2000", "--dump-dom",
+         probe.resolve().as_uri()],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    probe.unlink()
+    found = re.search(r'data-overflow="([^"]*)"', done.stdout)
+    assert found, done.stderr
+    return found.group(1)
+
 
 @needs_chromium
 def test_report_renders_in_a_headless_browser(demo_report, tmp_path):
@@ -145,6 +176,45 @@ def chinese_report(tmp_path_factory):
         out, bootstrap=50, seed=0, language="zh", quiet=True
     )
     return out
+
+
+@needs_chromium
+def test_no_table_of_the_report_scrolls_sideways_at_1280_px(demo_report, tmp_path):
+    out, _, _ = demo_report
+    assert overflowing(out / "report.html", tmp_path / "profile") == "none"
+
+
+@needs_chromium
+def test_no_table_of_the_chinese_edition_scrolls_sideways(chinese_report, tmp_path):
+    assert overflowing(chinese_report / "report.html", tmp_path / "profile") == "none"
+
+
+def test_chinese_edition_labels_its_tables_and_keeps_english_names_in_the_csv(chinese_report):
+    page = (chinese_report / "report.html").read_text(encoding="utf-8")
+    weights = page[page.index('id="table-indicator_weights"') :]
+    weights = weights[: weights.index("</table>")]
+    for label in ("子系统", "指标", "方向", "权重 w", "制造业", "高技术制造业企业数"):
+        assert label in weights
+    for name in (">subsystem<", ">indicator<", ">manufacturing<", ">ht_enterprises<"):
+        assert name not in weights
+    assert "CSV 文件保留英文列名" in page
+    table = pd.read_csv(chinese_report / "tables" / "indicator_weights.csv", encoding="utf-8-sig")
+    assert {"subsystem", "indicator", "w"} <= set(table.columns)
+    assert set(table["subsystem"]) == {"manufacturing", "services"}
+    scores = page[page.index('id="table-scores"') :]
+    scores = scores[: scores.index('class="note"')]
+    assert "协调等级" in scores and "勉强协调" in scores and "barely coordinated" not in scores
+
+
+def test_english_edition_shows_its_own_column_of_a_pair(demo_report):
+    out, _, _ = demo_report
+    page = (out / "report.html").read_text(encoding="utf-8")
+    scores = page[page.index('id="table-scores"') :]
+    scores = scores[: scores.index('class="note"')]
+    assert ">tier<" in scores and ">tier_zh<" not in scores and "勉强协调" not in scores
+    assert "Columns 1–" in scores  # the wide table comes in parts that fit the page
+    csv = pd.read_csv(out / "tables" / "scores.csv", encoding="utf-8-sig")
+    assert {"tier", "tier_zh", "province_en", "province_zh"} <= set(csv.columns)
 
 
 def test_chinese_edition(chinese_report):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 from html.parser import HTMLParser
 
@@ -339,12 +340,14 @@ def test_meta_argument_and_repeated_header(tmp_path):
     assert "<dt>W</dt><dd>distance</dd>" in text and "<dd>100</dd>" in text
 
 
-def test_wide_table_scrolls_in_its_own_box(english):
+def test_wide_table_is_split_into_parts_in_a_scroll_box(english):
     out, _ = english
     text = (out / "report.html").read_text(encoding="utf-8")
     wide = _table_html(text, "wide")
-    assert re.search(r'<div class="scroll"[^>]*>\s*<table>', wide)
-    assert wide.count('<th scope="col"') == 30
+    assert re.search(r'<div class="scroll"[^>]*>\s*<p class="part">Columns 1–', wide)
+    parts = wide.count("<table>")
+    assert parts >= 2 and wide.count('<th scope="col"') == 30  # no index: 30 columns in all
+    assert re.findall(r"Columns (\d+)–(\d+) of 30", wide)[-1][1] == "30"
     rule = re.search(r"\n\.scroll \{([^}]*)\}", text)
     assert rule and "overflow-x: auto" in rule.group(1)
     # the page itself fits a 1,280 px window
@@ -452,3 +455,53 @@ def test_series_and_snapshot(tmp_path):
     for name in ("series", "frame"):
         back = pd.read_csv(tmp_path / "tables" / f"{name}.csv")
         assert back.to_dict("list") == {"k": ["a", "b"], "D": [0.5, 0.25]}
+
+
+def test_each_edition_shows_its_column_of_a_pair_and_labels_only_the_page(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "subsystem": ["manufacturing", "services"],
+            "tier": ["barely coordinated", "good coordination"],
+            "tier_zh": ["勉强协调", "良好协调"],
+            "province_en": ["Beijing", "Tianjin"],
+            "province_zh": ["北京", "天津"],
+            "variable": ["W_rd_intensity", "other"],
+        },
+        index=pd.Index([2020, 2021], name="year"),
+    )
+    zh = Report("T", language="zh")._display(frame)
+    assert list(zh.columns) == ["子系统", "协调等级", "省份", "变量"]
+    assert zh.index.name == "年份"
+    assert zh["子系统"].tolist() == ["制造业", "服务业"]
+    assert zh["协调等级"].tolist() == ["勉强协调", "良好协调"]
+    assert zh["变量"].tolist() == ["W×R&D 经费投入强度", "other"]  # unknown values unchanged
+    en = Report("T", language="en")._display(frame)
+    assert list(en.columns) == ["subsystem", "tier", "province", "variable"]
+    assert en["province"].tolist() == ["Beijing", "Tianjin"]
+    own = Report("T", language="en", labels={"subsystem": "part"})._display(frame)
+    assert "part" in own.columns
+    report = Report("T", language="zh")
+    report.table("t", frame, "pairs")
+    report.write(tmp_path)
+    written = pd.read_csv(tmp_path / "tables" / "pairs.csv", encoding="utf-8-sig")
+    assert list(written.columns) == ["year", *frame.columns]  # the CSV keeps every name
+
+
+def test_column_parts_cover_every_column_once_and_repeat_the_index():
+    from coupling.app.report import _column_groups, _columns, _grid
+
+    frame = pd.DataFrame(
+        np.arange(40 * 3, dtype=float).reshape(3, 40) * 1000.123,
+        columns=[f"column_{j:02d}" for j in range(40)],
+        index=pd.Index(["a", "b", "c"], name="key"),
+    )
+    grid = _grid(frame, 4, None)
+    groups = _column_groups(grid)
+    assert len(groups) > 1 and groups[0][0] == 0 and groups[-1][1] == 40
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(groups))  # contiguous, no overlap
+    sizes = [last - first for first, last in groups]
+    assert max(sizes) - min(sizes) <= 2  # parts of about equal width
+    part = _columns(grid, *groups[1])
+    assert part.index_values == grid.index_values and part.columns[0] == grid.columns[groups[1][0]]
+    narrow = _grid(frame.iloc[:, :3], 4, None)
+    assert _column_groups(narrow) == [(0, 3)]
