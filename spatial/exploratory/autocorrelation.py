@@ -106,9 +106,12 @@ class MoranResults:
     ----------
     table : DataFrame
         One row per year (index named after the year column): ``n``, ``I``,
-        ``E_I`` (= -1/(n-1)), ``sd_I`` and ``z_I`` (normality assumption),
-        ``p_norm_I`` (two-tailed), ``p_sim_I`` (permutation pseudo p-value);
-        with Geary, ``C``, ``z_C``, ``p_norm_C`` (one-tailed) and ``p_sim_C``.
+        ``E_I`` (= -1/(n-1)); under normality ``sd_I_norm``, ``z_I_norm`` and
+        ``p_norm_I`` (two-tailed); under randomisation (R spdep's ``moran.test``
+        default) ``sd_I_rand``, ``z_I_rand`` and ``p_rand_I``; ``p_sim_I``
+        (permutation pseudo p-value); with Geary, ``C``, ``z_C_norm``, ``p_norm_C``,
+        ``z_C_rand``, ``p_rand_C`` (one-tailed) and ``p_sim_C``. The z of C is
+        :math:`(C - 1)/sd` (as esda; spdep's ``geary.test`` prints :math:`(1 - C)/sd`).
     value : str
         The variable.
     permutations, seed : int
@@ -128,14 +131,18 @@ class MoranResults:
 
     def summary(self) -> Summary:
         """Moran's I (and Geary's C) by year as text, HTML or LaTeX."""
-        moran = self.table[["n", "I", "E_I", "sd_I", "z_I", "p_norm_I", "p_sim_I"]]
+        moran = self.table[["n", "I", "E_I", "z_I_norm", "p_norm_I", "z_I_rand", "p_rand_I",
+                            "p_sim_I"]]  # fmt: skip
         parts: list[tuple[str, pd.DataFrame]] = [("Moran's I", moran)]
         if self.geary:
-            parts.append(("Geary's C", self.table[["n", "C", "z_C", "p_norm_C", "p_sim_C"]]))
+            geary = self.table[["n", "C", "z_C_norm", "p_norm_C", "z_C_rand", "p_rand_C",
+                                "p_sim_C"]]  # fmt: skip
+            parts.append(("Geary's C", geary))
         seeded = f"seed {self.seed}" if self.seed is not None else "unseeded"
         notes = (
             f"W: {'row-standardized' if self.standardize == 'row' else 'as given'}. "
-            f"p_norm: normal approximation (two-tailed for I, one-tailed for C); p_sim: "
+            f"p_norm / p_rand: normal approximation under normality / randomisation "
+            f"(two-tailed for I, one-tailed for C); p_sim: "
             f"{self.permutations} random permutations ({seeded}), one-tailed pseudo p-value.",
         )
         return Summary(f"Global spatial autocorrelation of {self.value}", tuple(parts), notes)
@@ -195,9 +202,10 @@ def moran_by_year(
     -----
     ``I = (n / S0) * sum_ij w_ij z_i z_j / sum_i z_i^2`` and
     ``C = (n - 1) sum_ij w_ij (y_i - y_j)^2 / (2 S0 sum_i z_i^2)``, with
-    ``z = y - mean(y)`` and ``S0 = sum_ij w_ij``; values, moments and normal
-    p-values equal esda's ``Moran`` and ``Geary``, and ``p_sim`` is esda's folded
-    permutation p-value (see
+    ``z = y - mean(y)`` and ``S0 = sum_ij w_ij``; values, moments under normality and
+    under randomisation (Cliff and Ord 1981) and their normal p-values equal esda's
+    ``Moran`` and ``Geary`` and R spdep's ``moran.test`` and ``geary.test``, and
+    ``p_sim`` is esda's folded permutation p-value (the formulas are in
     :func:`spatial.exploratory.permutation.global_autocorrelation_arrays`).
 
     References
@@ -206,7 +214,8 @@ def moran_by_year(
     *Biometrika* 37: 17-23. Geary, R. C. (1954). The contiguity ratio and
     statistical mapping. *The Incorporated Statistician* 5: 115-145. Rey, S. J.
     and Anselin, L. (2007). PySAL: a Python library of spatial analytical
-    methods. *Review of Regional Studies* 37: 5-27.
+    methods. *Review of Regional Studies* 37: 5-27. Cliff, A. D. and Ord, J. K.
+    (1981). *Spatial Processes: Models and Applications*. Pion, London.
 
     Examples
     --------
@@ -230,10 +239,14 @@ def moran_by_year(
         values, matrix, permutations=permutations, rng=np.random.default_rng(seed)
     )
     columns = {"n": np.full(len(labels), values.shape[1]), "I": stats.I, "E_I": stats.EI,
-               "sd_I": np.sqrt(stats.VI_norm), "z_I": stats.z_I, "p_norm_I": stats.p_norm_I,
+               "sd_I_norm": np.sqrt(stats.VI_norm), "z_I_norm": stats.z_I,
+               "p_norm_I": stats.p_norm_I, "sd_I_rand": np.sqrt(stats.VI_rand),
+               "z_I_rand": stats.z_I_rand, "p_rand_I": stats.p_rand_I,
                "p_sim_I": stats.p_sim_I}  # fmt: skip
     if geary:
-        columns.update(C=stats.C, z_C=stats.z_C, p_norm_C=stats.p_norm_C, p_sim_C=stats.p_sim_C)
+        columns.update(C=stats.C, z_C_norm=stats.z_C, p_norm_C=stats.p_norm_C,
+                       z_C_rand=stats.z_C_rand, p_rand_C=stats.p_rand_C,
+                       p_sim_C=stats.p_sim_C)  # fmt: skip
     result = pd.DataFrame(columns, index=pd.Index(labels, name=year))
     return MoranResults(result, str(value), permutations, seed, standardize, geary)
 

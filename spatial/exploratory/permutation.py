@@ -518,11 +518,16 @@ class GlobalAutocorrelationArrays:
         Moran's I, its expectation ``-1/(N - 1)``, its variance under normality, the
         z value and the two-sided normal p-value (esda's ``I``, ``EI``, ``VI_norm``,
         ``z_norm``, ``p_norm``).
+    VI_rand, z_I_rand, p_rand_I : ndarray
+        The same under randomisation (esda's ``VI_rand``, ``z_rand``, ``p_rand``; the
+        default of R spdep's ``moran.test``).
     p_sim_I : ndarray
         Folded one-sided permutation pseudo p-value of I (esda's ``p_sim``).
     C, VC_norm, z_C, p_norm_C, p_sim_C : ndarray
         Geary's C (expectation 1), its variance under normality, z, the one-sided
         normal p-value and the permutation pseudo p-value (esda's ``Geary``).
+    VC_rand, z_C_rand, p_rand_C : ndarray
+        Geary's C under randomisation (esda's ``VC_rand``, ``z_rand``, ``p_rand``).
     permutations : int
         Random permutations per year (0: the ``p_sim`` arrays are NaN).
     """
@@ -532,11 +537,17 @@ class GlobalAutocorrelationArrays:
     VI_norm: np.ndarray
     z_I: np.ndarray
     p_norm_I: np.ndarray
+    VI_rand: np.ndarray
+    z_I_rand: np.ndarray
+    p_rand_I: np.ndarray
     p_sim_I: np.ndarray
     C: np.ndarray
     VC_norm: np.ndarray
     z_C: np.ndarray
     p_norm_C: np.ndarray
+    VC_rand: np.ndarray
+    z_C_rand: np.ndarray
+    p_rand_C: np.ndarray
     p_sim_C: np.ndarray
     permutations: int
 
@@ -591,6 +602,13 @@ def global_autocorrelation_arrays(
       :math:`\\sum_i z_i^2 (w_{i\\cdot} + w_{\\cdot i}) - 2 z'Wz` in the numerator,
       :math:`E[C] = 1`, :math:`V_N[C] = \\frac{(2 S_1 + S_2)(N - 1) - 4 S_0^2}
       {2 (N + 1) S_0^2}` (Geary 1954; Cliff and Ord 1981);
+    - under randomisation (the values permuted over the units; Cliff and Ord
+      1981), with the sample kurtosis :math:`k = N\\sum z_i^4 / (\\sum z_i^2)^2`:
+      :math:`V_R[I] = \\frac{N[(N^2 - 3N + 3) S_1 - N S_2 + 3 S_0^2]
+      - k[(N^2 - N) S_1 - 2 N S_2 + 6 S_0^2]}{(N-1)(N-2)(N-3) S_0^2} - E[I]^2` and
+      :math:`V_R[C] = \\frac{(N-1) S_1 [N^2 - 3N + 3 - (N-1)k]
+      - \\frac14 (N-1) S_2 [N^2 + 3N - 6 - (N^2 - N + 2)k]
+      + S_0^2 [N^2 - 3 - (N-1)^2 k]}{N (N-2)(N-3) S_0^2}`;
     - the normal p-value of I is two-sided and that of C one-sided (as esda);
       each permutation shuffles the values of a year (all units), and the pseudo
       p-value is esda's folded one: :math:`(L + 1)/(P + 1)` with :math:`L` the
@@ -646,6 +664,19 @@ def global_autocorrelation_arrays(
     vc = ((2 * s1 + s2) * (n - 1) - 4 * s0 * s0) / (2 * (n + 1) * s0 * s0)
     z_i = (moran - ei) / np.sqrt(vi)
     z_c = (geary - 1.0) / np.sqrt(vc)
+    k = n * (z**4).sum(axis=1) / z2**2  # sample kurtosis of each year
+    s02, n2 = s0 * s0, n * n
+    vi_rand = (
+        n * ((n2 - 3 * n + 3) * s1 - n * s2 + 3 * s02) - k * ((n2 - n) * s1 - 2 * n * s2 + 6 * s02)
+    ) / ((n - 1) * (n - 2) * (n - 3) * s02) - ei**2
+    vc_rand = (
+        (n - 1) * s1 * (n2 - 3 * n + 3 - (n - 1) * k)
+        - 0.25 * (n - 1) * s2 * (n2 + 3 * n - 6 - (n2 - n + 2) * k)
+        + s02 * (n2 - 3 - (n - 1) ** 2 * k)
+    ) / (n * (n - 2) * (n - 3) * s02)
+    with np.errstate(invalid="ignore", divide="ignore"):  # N <= 3: no randomisation moments
+        z_i_rand = (moran - ei) / np.sqrt(vi_rand)
+        z_c_rand = (geary - 1.0) / np.sqrt(vc_rand)
     p_sim_i = np.full(t, np.nan)
     p_sim_c = np.full(t, np.nan)
     if permutations:
@@ -663,11 +694,17 @@ def global_autocorrelation_arrays(
         VI_norm=np.full(t, vi),
         z_I=z_i,
         p_norm_I=normal_two_sided(z_i),
+        VI_rand=vi_rand,
+        z_I_rand=z_i_rand,
+        p_rand_I=normal_two_sided(z_i_rand),
         p_sim_I=p_sim_i,
         C=geary,
         VC_norm=np.full(t, vc),
         z_C=z_c,
         p_norm_C=0.5 * normal_two_sided(z_c),
+        VC_rand=vc_rand,
+        z_C_rand=z_c_rand,
+        p_rand_C=0.5 * normal_two_sided(z_c_rand),
         p_sim_C=p_sim_c,
         permutations=permutations,
     )

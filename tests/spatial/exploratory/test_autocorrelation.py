@@ -10,7 +10,9 @@ the statistics, exact equality for permutation p-values under the same seeding.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import esda
 import libpysal
@@ -97,12 +99,17 @@ def test_moran_and_geary_equal_esda(panel, w, esda_w, fresh_global_state):
         row = result.table.loc[year]
         moran = esda.Moran(y, esda_w, permutations=draws)
         np.testing.assert_allclose(row["I"], moran.I, rtol=RTOL)
-        np.testing.assert_allclose(row[["E_I", "sd_I", "z_I", "p_norm_I"]].to_numpy(float),
-                                   [moran.EI, moran.seI_norm, moran.z_norm, moran.p_norm],
-                                   rtol=RTOL)  # fmt: skip
+        np.testing.assert_allclose(
+            row[["E_I", "sd_I_norm", "z_I_norm", "p_norm_I", "sd_I_rand", "z_I_rand",
+                 "p_rand_I"]].to_numpy(float),
+            [moran.EI, moran.seI_norm, moran.z_norm, moran.p_norm, moran.seI_rand,
+             moran.z_rand, moran.p_rand], rtol=RTOL,
+        )  # fmt: skip
         geary = esda.Geary(y, esda_w, permutations=draws)
-        np.testing.assert_allclose(row[["C", "z_C", "p_norm_C"]].to_numpy(float),
-                                   [geary.C, geary.z_norm, geary.p_norm], rtol=RTOL)  # fmt: skip
+        np.testing.assert_allclose(
+            row[["C", "z_C_norm", "p_norm_C", "z_C_rand", "p_rand_C"]].to_numpy(float),
+            [geary.C, geary.z_norm, geary.p_norm, geary.z_rand, geary.p_rand], rtol=RTOL,
+        )  # fmt: skip
         for ours, theirs in ((row["p_sim_I"], moran.p_sim), (row["p_sim_C"], geary.p_sim)):
             p = (ours + theirs) / 2
             assert abs(ours - theirs) <= 4 * np.sqrt(2 * p * (1 - p) / draws) + 2 / draws
@@ -273,3 +280,42 @@ def test_islands_get_no_local_statistic(panel, w):
     assert result.table["p_sim"].notna().sum() == 30
     moran = moran_by_year(panel, "rd_intensity", island_w, "code", "year", years=[2023])
     assert np.isfinite(moran.table.loc[2023, "I"])
+
+
+# ------------------------------------------------------ spdep's moran.test and geary.test
+SPDEP = json.loads((Path(__file__).with_name("reference") / "spdep_moran_geary_R.json").read_text())
+COLUMBUS = Path(__file__).resolve().parents[1] / "models" / "reference"
+
+
+@pytest.mark.parametrize("style", ["W", "B"])
+@pytest.mark.parametrize("variable", ["CRIME", "HOVAL"])
+def test_moments_under_normality_and_randomisation_equal_spdep(variable, style):
+    """Columbus (49 neighbourhoods, COL.nb): I, C, their expectations and variances under
+    both assumptions and the z values equal R spdep 1.2-7's moran.test and geary.test
+    (spdep_moran_geary.R) at 1e-10; spdep's one-sided ("greater") p-values are half our
+    two-sided ones for I and equal our one-sided ones for C; spdep's Geary z is (1 - C)/sd,
+    ours (C - 1)/sd as esda."""
+    data = pd.read_csv(COLUMBUS / "columbus_data.csv")
+    links = pd.read_csv(COLUMBUS / "columbus_neighbors.csv")
+    w = SpatialWeights.from_dataframe(
+        pd.crosstab(links["id"], links["neighbor"]).reindex(
+            index=data["POLYID"], columns=data["POLYID"], fill_value=0
+        )
+    )
+    panel = data.assign(year=1)
+    row = moran_by_year(panel, variable, w, "POLYID", "year", permutations=0,
+                        standardize="row" if style == "W" else "none").table.loc[1]  # fmt: skip
+    ref = SPDEP[f"{variable}_{style}"]
+    tol = {"rel": 1e-10}
+    for kind, tag in (("normality", "norm"), ("randomisation", "rand")):
+        moran, geary = ref[f"moran_{kind}"], ref[f"geary_{kind}"]
+        assert row["I"] == pytest.approx(moran["statistic"], **tol)
+        assert row["E_I"] == pytest.approx(moran["expectation"], **tol)
+        assert row[f"sd_I_{tag}"] ** 2 == pytest.approx(moran["variance"], **tol)
+        assert row[f"z_I_{tag}"] == pytest.approx(moran["standard_deviate"], **tol)
+        assert row[f"p_{tag}_I"] / 2 == pytest.approx(moran["p_value"], rel=1e-8)
+        assert row["C"] == pytest.approx(geary["statistic"], **tol)
+        sd_c = (1.0 - row["C"]) / geary["standard_deviate"]
+        assert sd_c**2 == pytest.approx(geary["variance"], **tol)
+        assert row[f"z_C_{tag}"] == pytest.approx(-geary["standard_deviate"], **tol)
+        assert row[f"p_{tag}_C"] == pytest.approx(geary["p_value"], rel=1e-8)
