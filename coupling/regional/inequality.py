@@ -15,9 +15,11 @@ pairs of groups. :func:`dagum_gini` takes a tidy (region, year) table and adds
 region-bootstrap percentile intervals.
 
 Theil's T (GE(1)) and L (GE(0), mean log deviation) decompose additively into
-between- and within-group parts (Shorrocks 1980). :func:`theil` wraps
-:class:`inequality.theil.TheilD` and :class:`inequality.theil.Theil` for T and
-computes L by hand.
+between- and within-group parts (Shorrocks 1980), and with a finer level inside the
+groups into a two-stage nested decomposition (Akita 2003). :func:`theil_decomposition`
+is the kernel, with population weights (income and wage inequality weight regions by
+their population or employment); PySAL's *inequality* (``TheilD``, unweighted T only)
+is the reference of the tests. The Gini decomposition takes the same weights.
 
 References
 ----------
@@ -77,10 +79,12 @@ _PLOT_WORDS: dict[str, dict[str, str]] = {
 __all__ = [
     "DagumArrays",
     "DagumResults",
+    "TheilArrays",
     "TheilResults",
     "dagum_decomposition",
     "dagum_gini",
     "theil",
+    "theil_decomposition",
 ]
 
 #: Largest number of pairwise differences held in memory at once by the Dagum
@@ -112,8 +116,11 @@ class DagumArrays(NamedTuple):
     s: np.ndarray
 
 
-def _pair_abs_sums(flat: np.ndarray, members: list[np.ndarray]) -> np.ndarray:
-    """``A[l, j, h] = sum_i sum_r |y_{l, ji} - y_{l, hr}|`` for every pair of groups."""
+def _pair_abs_sums(
+    flat: np.ndarray, members: list[np.ndarray], weight: np.ndarray | None = None
+) -> np.ndarray:
+    """``A[l, j, h] = sum_i sum_r w_ji w_hr |y_{l, ji} - y_{l, hr}|`` for every pair of
+    groups (``w = 1`` without ``weight``)."""
     rows, k = flat.shape[0], len(members)
     sums = np.empty((rows, k, k))
     for j in range(k):
@@ -126,13 +133,23 @@ def _pair_abs_sums(flat: np.ndarray, members: list[np.ndarray]) -> np.ndarray:
                 stop = start + step
                 diff = a[start:stop, :, None] - b[start:stop, None, :]
                 np.abs(diff, out=diff)
+                if weight is not None:
+                    wa = weight[start:stop, members[j]]
+                    wb = weight[start:stop, members[h]]
+                    diff *= wa[:, :, None] * wb[:, None, :]
                 out[start:stop] = diff.sum(axis=(1, 2))
             sums[:, j, h] = out
             sums[:, h, j] = out
     return sums
 
 
-def dagum_decomposition(y: ArrayLike, codes: ArrayLike, n_groups: int | None = None) -> DagumArrays:
+def dagum_decomposition(
+    y: ArrayLike,
+    codes: ArrayLike,
+    n_groups: int | None = None,
+    *,
+    weight: ArrayLike | None = None,
+) -> DagumArrays:
     """Dagum's Gini decomposition of stacked samples ``y[..., n]`` into ``k`` groups.
 
     Parameters
@@ -143,13 +160,17 @@ def dagum_decomposition(y: ArrayLike, codes: ArrayLike, n_groups: int | None = N
         Group of each of the ``n`` units, ``0 .. k-1``, the same in every batch.
     n_groups : int, optional
         ``k``; by default ``max(codes) + 1``. Every group must have a member.
+    weight : array_like, shape (..., n), optional
+        Positive weights of the units (their population or employment), broadcast
+        against ``y``: each unit counts as that many people of value ``y`` (below).
 
     Returns
     -------
     DagumArrays
         ``G``, ``G_w``, ``G_nb``, ``G_t`` with the leading shape of ``y``;
         ``G_jj``, ``mean``, ``s`` with a trailing axis ``k``; ``G_jh``, ``D_jh``
-        with trailing axes ``(k, k)``; ``p`` of shape ``(k,)``.
+        with trailing axes ``(k, k)``; ``p`` of shape ``(k,)`` (with ``weight``,
+        the leading shape and ``k``).
 
     Notes
     -----
@@ -179,6 +200,16 @@ def dagum_decomposition(y: ArrayLike, codes: ArrayLike, n_groups: int | None = N
     identical values) ``G_jj``, ``G_jh`` and ``D_jh`` are 0; a batch whose
     overall mean is 0 gives NaN (the Gini ratio is undefined).
 
+    With weights :math:`\\omega_i` every sum over units counts unit :math:`i`
+    :math:`\\omega_i` times: :math:`n_j` becomes :math:`W_j = \\sum_{i \\in j} \\omega_i`,
+    :math:`\\bar y_j` the weighted mean, and
+    :math:`\\sum_i \\sum_r |y_{ji} - y_{hr}|` becomes
+    :math:`\\sum_i \\sum_r \\omega_{ji} \\omega_{hr} |y_{ji} - y_{hr}|`; the overall
+    :math:`G = \\sum_i \\sum_r \\omega_i \\omega_r |y_i - y_r| / (2 W^2 \\bar y)` is the
+    population-weighted Gini coefficient, and the decomposition still adds up (it is
+    Dagum's on a population where unit :math:`i` appears :math:`\\omega_i` times; with
+    integer weights, exactly that).
+
     References
     ----------
     Dagum, C. (1997). *Empirical Economics* 22(4): 515-531, eqs. (2)-(12).
@@ -205,25 +236,35 @@ def dagum_decomposition(y: ArrayLike, codes: ArrayLike, n_groups: int | None = N
     lead, n = arr.shape[:-1], arr.shape[-1]
     flat = arr.reshape(-1, n)
     members = [np.flatnonzero(group == j) for j in range(k)]
-    sums = _pair_abs_sums(flat, members)  # (L, k, k)
-    group_sums = np.stack([flat[:, m].sum(axis=1) for m in members], axis=-1)  # (L, k)
+    omega = None
+    if weight is not None:
+        omega = np.broadcast_to(np.asarray(weight, dtype=np.float64), arr.shape).reshape(-1, n)
+        if not (np.isfinite(omega).all() and (omega > 0).all()):
+            raise SpecificationError("weight must be positive and finite for every unit.")
+    sums = _pair_abs_sums(flat, members, omega)  # (L, k, k)
+    weighted = flat if omega is None else flat * omega
+    group_sums = np.stack([weighted[:, m].sum(axis=1) for m in members], axis=-1)  # (L, k)
     total = group_sums.sum(axis=-1)
-    n_j = sizes.astype(np.float64)
+    if omega is None:
+        n_j = np.broadcast_to(sizes.astype(np.float64), group_sums.shape)
+    else:
+        n_j = np.stack([omega[:, m].sum(axis=1) for m in members], axis=-1)  # W_j, (L, k)
+    size = n_j.sum(axis=-1)  # n, or the total weight W
     mean = group_sums / n_j
-    p = n_j / n
+    p = n_j / size[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
         s = group_sums / total[:, None]
-        gini = sums.sum(axis=(1, 2)) / (2.0 * n * n * (total / n))
-        pair_n = n_j[:, None] * n_j[None, :]
+        gini = sums.sum(axis=(1, 2)) / (2.0 * size * size * (total / size))
+        pair_n = n_j[:, :, None] * n_j[:, None, :]
         pair_mean = mean[:, :, None] + mean[:, None, :]
         differs = sums > 0
         g_jh = np.where(differs, sums / (pair_n * pair_mean), 0.0)
         d_jh = np.where(differs, np.abs(mean[:, :, None] - mean[:, None, :]) * pair_n / sums, 0.0)
     diagonal = np.arange(k)
     g_jj = g_jh[:, diagonal, diagonal]
-    weight = p[None, :, None] * s[:, None, :] + p[None, None, :] * s[:, :, None]
+    pair_weight = p[:, :, None] * s[:, None, :] + p[:, None, :] * s[:, :, None]
     lower = np.tril(np.ones((k, k), dtype=bool), -1)  # pairs j > h
-    between = np.where(lower, g_jh * weight, 0.0)
+    between = np.where(lower, g_jh * pair_weight, 0.0)
     g_w = (g_jj * p * s).sum(axis=-1)
     g_nb = (between * d_jh).sum(axis=(1, 2))
     g_t = (between * (1.0 - d_jh)).sum(axis=(1, 2))
@@ -236,7 +277,7 @@ def dagum_decomposition(y: ArrayLike, codes: ArrayLike, n_groups: int | None = N
         G_jh=g_jh.reshape(*lead, k, k),
         D_jh=d_jh.reshape(*lead, k, k),
         mean=mean.reshape(*lead, k),
-        p=p,
+        p=p[0] if omega is None else p.reshape(*lead, k),
         s=s.reshape(*lead, k),
     )
 
@@ -409,6 +450,38 @@ def _years_frame(panel: ValuePanel, columns: dict[str, np.ndarray]) -> pd.DataFr
     return pd.DataFrame(columns, index=pd.Index(panel.years, name=panel.year_name))
 
 
+def _weight_values(
+    table: pd.DataFrame | CouplingResults,
+    weight: Hashable | None,
+    panel: ValuePanel,
+    region: Hashable | None,
+    year: Hashable | None,
+    balance: Balance,
+) -> np.ndarray | None:
+    """The ``weight`` column as ``(T, N)`` in the order of ``panel`` (None without one).
+
+    Raises
+    ------
+    SpecificationError
+        Weights of another set of regions or years than the values, or not positive.
+    """
+    if weight is None:
+        return None
+    found = value_panel(table, str(weight), region, year, balance=balance)
+    if not (found.regions.equals(panel.regions) and found.years.equals(panel.years)):
+        raise SpecificationError(
+            f"The weight column {weight!r} covers other regions or years than the values; "
+            "give both for the same region-years."
+        )
+    omega = found.values
+    if not (omega > 0).all():
+        bad = found.where(~(omega > 0))
+        raise SpecificationError(
+            f"Weights must be positive: {weight!r} is zero or negative at {', '.join(bad[:5])}."
+        )
+    return omega
+
+
 def dagum_gini(
     table: pd.DataFrame | CouplingResults,
     value: str = "D",
@@ -422,6 +495,7 @@ def dagum_gini(
     level: float = 0.95,
     allow_singleton_groups: bool = False,
     balance: Balance = "error",
+    weight: Hashable | None = None,
 ) -> DagumResults:
     """Dagum Gini coefficient per year with its within/between/transvariation parts.
 
@@ -451,6 +525,11 @@ def dagum_gini(
         A group with one region raises unless True; its ``G_jj`` is then 0.
     balance : {"error", "drop"}
         Unbalanced panel: raise, or drop incomplete regions with a warning.
+    weight : hashable, optional
+        Column of the regions' population (or employment) in each year: the
+        population-weighted Gini and its decomposition (each region counts as its
+        population; see :func:`dagum_decomposition`). Bootstrap draws carry each drawn
+        region's weights. By default every region counts once.
 
     Returns
     -------
@@ -508,8 +587,10 @@ def dagum_gini(
     check_nonnegative(panel, "The Gini coefficient")
     check_positive_mean(panel, "The Gini coefficient")
     y = panel.values  # (T, N)
-    res = dagum_decomposition(y, codes, len(labels))
+    omega = _weight_values(table, weight, panel, region, year, balance)
+    res = dagum_decomposition(y, codes, len(labels), weight=omega)
     t, k = y.shape[0], len(labels)
+    p_year = np.broadcast_to(res.p, (t, k))
     year_name = panel.year_name
     with np.errstate(divide="ignore", invalid="ignore"):
         shares = {
@@ -526,12 +607,12 @@ def dagum_gini(
         "n": np.tile(sizes, t),
         "mean": res.mean.ravel(),
         "G_jj": res.G_jj.ravel(),
-        "p": np.tile(res.p, t),
+        "p": p_year.ravel(),
         "s": res.s.ravel(),
-        "contribution": (res.G_jj * res.p * res.s).ravel(),
+        "contribution": (res.G_jj * p_year * res.s).ravel(),
     })  # fmt: skip
     jj, hh = np.tril_indices(k, -1)
-    weight = res.p[jj] * res.s[:, hh] + res.p[hh] * res.s[:, jj]
+    pair_weight = p_year[:, jj] * res.s[:, hh] + p_year[:, hh] * res.s[:, jj]
     g_pair, d_pair = res.G_jh[:, jj, hh], res.D_jh[:, jj, hh]
     between = pd.DataFrame({
         year_name: np.repeat(panel.years.to_numpy(), jj.size),
@@ -539,14 +620,15 @@ def dagum_gini(
         "group_h": np.tile(labels.to_numpy()[hh], t),
         "G_jh": g_pair.ravel(),
         "D_jh": d_pair.ravel(),
-        "contribution_nb": (g_pair * weight * d_pair).ravel(),
-        "contribution_t": (g_pair * weight * (1.0 - d_pair)).ravel(),
+        "contribution_nb": (g_pair * pair_weight * d_pair).ravel(),
+        "contribution_t": (g_pair * pair_weight * (1.0 - d_pair)).ravel(),
     })  # fmt: skip
     intervals = None
     if n_draws:
         rng = np.random.default_rng(seed)
         index = resample_within_groups(codes, n_draws, rng)  # (B, N)
-        draws = dagum_decomposition(np.moveaxis(y[:, index], 1, 0), codes, k)  # (B, T)
+        drawn = None if omega is None else np.moveaxis(omega[:, index], 1, 0)
+        draws = dagum_decomposition(np.moveaxis(y[:, index], 1, 0), codes, k, weight=drawn)
         parts = ("G", "G_w", "G_nb", "G_t")
         stacked = np.stack([getattr(draws, c) for c in parts], axis=-1)  # (B, T, 4)
         lower, upper = percentile_interval(stacked, level)
@@ -565,6 +647,7 @@ def dagum_gini(
         "group_labels": tuple(labels),
         "allow_singleton_groups": allow_singleton_groups,
         "balance": balance,
+        "weight": weight,
         "n_regions": len(panel.regions),
         "n_years": t,
         "dropped_regions": panel.dropped_regions,
@@ -583,6 +666,118 @@ def dagum_gini(
     )
 
 
+class TheilArrays(NamedTuple):
+    """One Theil index decomposed, for T cross-sections: arrays of shape ``(T,)`` or
+    ``(T, k)`` (per group); ``between_sub`` and ``within_sub`` only when nested."""
+
+    total: np.ndarray
+    between: np.ndarray
+    within: np.ndarray
+    own: np.ndarray
+    contribution: np.ndarray
+    mean: np.ndarray
+    p: np.ndarray
+    s: np.ndarray
+    between_sub: np.ndarray | None
+    within_sub: np.ndarray | None
+
+
+def theil_decomposition(
+    y: np.ndarray,
+    codes: np.ndarray,
+    n_groups: int,
+    *,
+    index: TheilIndex,
+    weight: np.ndarray | None = None,
+    subcodes: np.ndarray | None = None,
+) -> TheilArrays:
+    """Theil T or L of each row of ``y (T, n)`` split between and within ``k`` groups (and,
+    with ``subcodes``, between and within subgroups nested in them); the formulas are
+    those of :func:`theil`. ``weight`` (``(T, n)``, positive) weights the units.
+
+    Examples
+    --------
+    Two units of values 1 and 3 with populations 3 and 1: income shares 1/2 and 1/2,
+    population shares 3/4 and 1/4, so T = (1/2) ln(2/3) + (1/2) ln 2 = (1/2) ln(4/3):
+
+    >>> out = theil_decomposition(np.array([[1.0, 3.0]]), np.array([0, 1]), 2, index="T",
+    ...                           weight=np.array([[3.0, 1.0]]))
+    >>> round(float(out.total[0]), 6), round(float(0.5 * np.log(4 / 3)), 6)
+    (0.143841, 0.143841)
+    """
+    n = y.shape[1]
+    omega = np.ones_like(y) if weight is None else np.asarray(weight, dtype=np.float64)
+    p_i = omega / omega.sum(axis=1, keepdims=True)
+    s_i = omega * y / (omega * y).sum(axis=1, keepdims=True)
+    mean = (omega * y).sum(axis=1) / omega.sum(axis=1)
+
+    def sums(values: np.ndarray, labels: np.ndarray, size: int) -> np.ndarray:
+        """Per-group sums ``(T, size)`` of ``values (T, n)``."""
+        one_hot = np.zeros((n, size))
+        one_hot[np.arange(n), labels] = 1.0
+        return values @ one_hot
+
+    def log_ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(num / den)
+
+    def terms(shares: np.ndarray, ratio: np.ndarray) -> np.ndarray:
+        """``shares * ln(ratio)``, 0 where the share is 0 (``0 ln 0 = 0``)."""
+        return np.where(shares > 0, shares * np.where(shares > 0, ratio, 0.0), 0.0)
+
+    p_j, s_j = sums(p_i, codes, n_groups), sums(s_i, codes, n_groups)
+    mean_j = sums(omega * y, codes, n_groups) / sums(omega, codes, n_groups)
+    member = mean_j[:, codes]  # each unit's group mean
+    if index == "T":
+        total = terms(s_i, log_ratio(y, mean[:, None])).sum(axis=1)
+        between = terms(s_j, log_ratio(mean_j, mean[:, None])).sum(axis=1)
+        unit = terms(s_i, log_ratio(y, member))
+        contribution = sums(unit, codes, n_groups)  # S_j T_j
+        with np.errstate(divide="ignore", invalid="ignore"):
+            own = np.where(s_j > 0, contribution / s_j, 0.0)
+    else:
+        total = terms(p_i, log_ratio(mean[:, None], y)).sum(axis=1)
+        between = terms(p_j, log_ratio(mean[:, None], mean_j)).sum(axis=1)
+        unit = terms(p_i, log_ratio(member, y))
+        contribution = sums(unit, codes, n_groups)  # P_j L_j
+        own = contribution / p_j
+    within = contribution.sum(axis=1)
+    between_sub = within_sub = None
+    if subcodes is not None:
+        q = int(subcodes.max()) + 1
+        mean_q = sums(omega * y, subcodes, q) / sums(omega, subcodes, q)
+        parent = np.zeros(q, dtype=np.intp)
+        parent[subcodes] = codes
+        if index == "T":
+            s_q = sums(s_i, subcodes, q)
+            between_sub = terms(s_q, log_ratio(mean_q, mean_j[:, parent])).sum(axis=1)
+            within_sub = terms(s_i, log_ratio(y, mean_q[:, subcodes])).sum(axis=1)
+        else:
+            p_q = sums(p_i, subcodes, q)
+            between_sub = terms(p_q, log_ratio(mean_j[:, parent], mean_q)).sum(axis=1)
+            within_sub = terms(p_i, log_ratio(mean_q[:, subcodes], y)).sum(axis=1)
+    return TheilArrays(total, between, within, own, contribution, mean_j, p_j, s_j,
+                       between_sub, within_sub)  # fmt: skip
+
+
+def _check_nesting(
+    codes: np.ndarray, labels: pd.Index, sub_codes: np.ndarray, sub_labels: pd.Index
+) -> None:
+    """Every subgroup lies inside one group."""
+    pairs = pd.DataFrame({"sub": sub_codes, "group": codes}).drop_duplicates()
+    split = pairs["sub"][pairs["sub"].duplicated()].unique()
+    if split.size:
+        where = [
+            f"{sub_labels[s]} in "
+            + ", ".join(str(labels[g]) for g in pairs.loc[pairs["sub"] == s, "group"])
+            for s in split[:5]
+        ]
+        raise SpecificationError(
+            f"Subgroups must be nested in the groups; {len(split)} lie in more than one "
+            f"group: {'; '.join(where)}."
+        )
+
+
 def theil(
     table: pd.DataFrame | CouplingResults,
     value: str = "D",
@@ -594,6 +789,9 @@ def theil(
     indices: Sequence[TheilIndex] = ("T", "L"),
     allow_singleton_groups: bool = False,
     balance: Balance = "error",
+    weight: Hashable | None = None,
+    subgroup: Hashable | None = None,
+    subgroups: Mapping[Any, Hashable] | None = None,
 ) -> TheilResults:
     """Theil T and L indices per year with their between/within decomposition.
 
@@ -605,6 +803,17 @@ def theil(
     indices : sequence of {"T", "L"}, default ("T", "L")
         Indices to compute. L (mean log deviation) needs strictly positive
         values; T allows zeros (:math:`0 \\ln 0 = 0`).
+    weight : hashable, optional
+        Column of the regions' population (or employment) in each year: the
+        population-weighted indices of income or wage inequality, with income shares
+        ``s_i`` and population shares ``p_i`` (below). By default every region counts
+        once (``p_i = 1/n``).
+    subgroup, subgroups : optional
+        A second, finer level inside the groups (a column, or ``{region: subgroup}``),
+        for the two-stage nested decomposition: regions > provinces > units. Every
+        subgroup must lie in one group. Adds ``<I>_between_sub`` (between the
+        subgroups of each group) and ``<I>_within_sub`` (within the subgroups), which
+        add up to ``<I>_within``.
 
     Returns
     -------
@@ -617,42 +826,59 @@ def theil(
     DegenerateIndexError
         A year with mean 0, or a zero value when L is asked for.
     SpecificationError, InvalidOptionError
-        Grouping problems (see :func:`dagum_gini`); unknown indices.
+        Grouping problems (see :func:`dagum_gini`), a subgroup in two groups, weights
+        that are not positive; unknown indices.
 
     Notes
     -----
-    With :math:`p_j = n_j/n`, :math:`s_j = n_j \\bar y_j/(n \\bar y)`:
+    With weights :math:`\\omega_i` (1 without ``weight``), income shares
+    :math:`s_i = \\omega_i y_i / \\sum_k \\omega_k y_k`, population shares
+    :math:`p_i = \\omega_i / \\sum_k \\omega_k` and their group sums :math:`S_j`, :math:`P_j`:
 
     .. math::
 
-        T &= \\frac1n \\sum_i \\frac{y_i}{\\bar y} \\ln\\frac{y_i}{\\bar y}
-           = \\sum_j s_j \\ln\\frac{s_j}{p_j} + \\sum_j s_j T_j, \\\\
-        L &= \\frac1n \\sum_i \\ln\\frac{\\bar y}{y_i}
-           = \\sum_j p_j \\ln\\frac{p_j}{s_j} + \\sum_j p_j L_j,
+        T &= \\sum_i s_i \\ln\\frac{s_i}{p_i}
+           = \\sum_j S_j \\ln\\frac{S_j}{P_j} + \\sum_j S_j T_j, \\\\
+        L &= \\sum_i p_i \\ln\\frac{p_i}{s_i}
+           = \\sum_j P_j \\ln\\frac{P_j}{S_j} + \\sum_j P_j L_j,
 
-    where :math:`T_j`, :math:`L_j` are the indices within group :math:`j`.
-    T, its between part and within part come from
-    :class:`inequality.theil.TheilD` (PySAL *inequality*), the group indices
-    :math:`T_j` from :class:`inequality.theil.Theil`; L is computed here. Both
-    are 0 when all values are equal (up to rounding), and invariant to
-    rescaling the values.
+    where :math:`T_j`, :math:`L_j` are the indices within group :math:`j` (its shares
+    renormalized to sum to one). Unweighted, :math:`T = \\frac1n \\sum_i \\frac{y_i}
+    {\\bar y} \\ln\\frac{y_i}{\\bar y}` and :math:`L = \\frac1n \\sum_i \\ln\\frac{\\bar y}{y_i}`
+    (Theil 1967; Shorrocks 1980). Nested, with subgroups :math:`q` inside the groups,
+    the within part splits once more (Akita 2003):
+    :math:`\\sum_j S_j T_j = \\sum_j S_j \\sum_{q \\in j} \\frac{S_q}{S_j}
+    \\ln\\frac{S_q / S_j}{P_q / P_j} + \\sum_q S_q T_q`, and likewise for L with the
+    roles of :math:`S` and :math:`P` exchanged. Both indices are 0 when all values
+    are equal and invariant to rescaling the values (and the weights).
+
+    Written here rather than through PySAL's *inequality* (``TheilD``, used as the
+    reference in the tests): it has no population weights, no L and no nested
+    decomposition.
 
     References
     ----------
     Theil, H. (1967). *Economics and Information Theory*. North-Holland.
-    Shorrocks, A. F. (1980). *Econometrica* 48(3): 613-625.
+
+    Shorrocks, A. F. (1980). The class of additively decomposable inequality
+    measures. *Econometrica* 48(3): 613-625.
+
+    Akita, T. (2003). Decomposing regional income inequality in China and Indonesia
+    using two-stage nested Theil decomposition method. *The Annals of Regional
+    Science* 37(1): 55-77.
 
     Examples
     --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"region": list("abcd"), "year": 2020, "D": [1.0, 3.0, 2.0, 6.0],
-    ...                    "zone": ["x", "x", "y", "y"]})
+    ...                    "zone": ["x", "x", "y", "y"], "pop": [3.0, 1.0, 1.0, 1.0]})
     >>> res = theil(df, "D", group="zone", region="region", year="year")
     >>> round(float(res.components["T"].iloc[0]), 6)
     0.187445
+    >>> weighted = theil(df, "D", region="region", year="year", weight="pop")
+    >>> round(float(weighted.components["T"].iloc[0]), 6)  # = theil of [1, 1, 1, 3, 2, 6]
+    0.255037
     """
-    from inequality.theil import Theil, TheilD
-
     chosen = tuple(indices)
     for index in chosen:
         check_option("indices", index, ("T", "L"))
@@ -663,6 +889,13 @@ def theil(
         table, panel, group, groups, region, year,
         allow_singleton_groups=allow_singleton_groups, required=False,
     )  # fmt: skip
+    nested = subgroup is not None or subgroups is not None
+    sub_codes = None
+    if nested:
+        sub_codes, sub_labels = region_groups(
+            table, panel, subgroup, subgroups, region, year, allow_singleton_groups=True
+        )
+        _check_nesting(codes, labels, sub_codes, sub_labels)
     check_nonnegative(panel, "The Theil index")
     check_positive_mean(panel, "The Theil index")
     y = panel.values
@@ -671,58 +904,43 @@ def theil(
             f"Theil L (mean log deviation) is undefined for zero values; {panel.value_name!r} "
             f"is 0 at {', '.join(panel.where(y == 0)[:5])}. Use indices=('T',)."
         )
+    omega = _weight_values(table, weight, panel, region, year, balance)
     t, n, k = y.shape[0], y.shape[1], len(labels)
-    members = [np.flatnonzero(codes == j) for j in range(k)]
-    sizes = np.array([m.size for m in members])
-    group_sum = np.stack([y[:, m].sum(axis=1) for m in members], axis=1)  # (T, k)
-    group_mean = group_sum / sizes
-    mean = y.mean(axis=1)
-    p = sizes / n
-    s = group_sum / group_sum.sum(axis=1, keepdims=True)
     columns: dict[str, np.ndarray] = {}
     per_group: dict[Hashable, np.ndarray] = {}
+    found = None
     for index in chosen:
-        if index == "T":
-            decomposition = TheilD(y.T, codes)
-            total = np.asarray(decomposition.T, dtype=np.float64).reshape(t)
-            between = np.asarray(decomposition.bg, dtype=np.float64).reshape(t)
-            own = np.stack(
-                [np.asarray(Theil(y[:, m].T).T, dtype=np.float64).reshape(t) for m in members],
-                axis=1,
-            )
-            contribution = s * own
-            within = total - between
-        else:
-            total = np.log(mean[:, None] / y).mean(axis=1)
-            between = (p * np.log(mean[:, None] / group_mean)).sum(axis=1)
-            own = np.stack(
-                [np.log(group_mean[:, [j]] / y[:, m]).mean(axis=1) for j, m in enumerate(members)],
-                axis=1,
-            )
-            contribution = p * own
-            within = contribution.sum(axis=1)
+        found = theil_decomposition(y, codes, k, index=index, weight=omega, subcodes=sub_codes)
         with np.errstate(divide="ignore", invalid="ignore"):
             columns |= {
-                index: total,
-                f"{index}_between": between,
-                f"{index}_within": within,
-                f"{index}_between_share": np.where(total > 0, between / total, np.nan),
+                index: found.total,
+                f"{index}_between": found.between,
+                f"{index}_within": found.within,
+                f"{index}_between_share": np.where(
+                    found.total > 0, found.between / found.total, np.nan
+                ),
             }
+            if found.between_sub is not None and found.within_sub is not None:
+                columns |= {
+                    f"{index}_between_sub": found.between_sub,
+                    f"{index}_within_sub": found.within_sub,
+                }
             per_group |= {
-                f"{index}_j": own.ravel(),
-                f"{index}_contribution": contribution.ravel(),
+                f"{index}_j": found.own.ravel(),
+                f"{index}_contribution": found.contribution.ravel(),
                 f"{index}_share": np.where(
-                    total[:, None] > 0, contribution / total[:, None], np.nan
+                    found.total[:, None] > 0, found.contribution / found.total[:, None], np.nan
                 ).ravel(),
             }
+    assert found is not None
     components = _years_frame(panel, columns)
     group_columns: dict[Hashable, Any] = {
         panel.year_name: np.repeat(panel.years.to_numpy(), k),
         "group": np.tile(labels.to_numpy(), t),
-        "n": np.tile(sizes, t),
-        "mean": group_mean.ravel(),
-        "p": np.tile(p, t),
-        "s": s.ravel(),
+        "n": np.tile(np.bincount(codes, minlength=k), t),
+        "mean": found.mean.ravel(),
+        "p": found.p.ravel(),
+        "s": found.s.ravel(),
         **per_group,
     }
     group_table = pd.DataFrame(group_columns)
@@ -731,6 +949,8 @@ def theil(
         "indices": chosen,
         "group": group if group is not None else ("mapping" if groups is not None else None),
         "group_labels": tuple(labels),
+        "subgroup": subgroup if subgroup is not None else ("mapping" if nested else None),
+        "weight": weight,
         "allow_singleton_groups": allow_singleton_groups,
         "balance": balance,
         "n_regions": n,

@@ -347,3 +347,101 @@ def test_theil_without_groups_and_plot(tmp_path):
     assert "Theil decomposition" in str(res.summary())
     fig = res.plot(tmp_path / "theil.png")
     assert isinstance(fig, Figure) and len(fig.axes) == 2
+
+
+# ------------------------------------------------------ population weights and nesting
+def test_weighted_indices_by_hand():
+    """Two regions of values 1 and 3 with populations 3 and 1 (one year). Income shares
+    s = (3*1, 1*3)/6 = (1/2, 1/2), population shares p = (3/4, 1/4):
+    T = 1/2 ln(2/3) + 1/2 ln(2) = 1/2 ln(4/3); L = 3/4 ln(3/2) + 1/4 ln(1/2).
+    Gini: sum_ij p_i p_j |y_i - y_j| = 2 (3/4)(1/4)(2) = 3/4 over 2 * mean(=3/2): 1/4
+    (the people: 1, 1, 1, 3; pairs 2 * 3 * 2 = 12 over 2 * 4^2 * 3/2 = 48)."""
+    table = pd.DataFrame({"region": ["a", "b"], "year": 2020, "y": [1.0, 3.0],
+                          "pop": [3.0, 1.0]})  # fmt: skip
+    res = theil(table, "y", region="region", year="year", weight="pop")
+    assert res.components["T"].iloc[0] == pytest.approx(0.5 * np.log(4 / 3), rel=EXACT_RTOL)
+    expected_l = 0.75 * np.log(1.5) + 0.25 * np.log(0.5)
+    assert res.components["L"].iloc[0] == pytest.approx(expected_l, rel=EXACT_RTOL)
+    gini = dagum_gini(table, "y", region="region", year="year", weight="pop")
+    assert gini.components["G"].iloc[0] == pytest.approx(0.25, rel=EXACT_RTOL)
+    assert res.options["weight"] == "pop" and gini.options["weight"] == "pop"
+
+
+def _replicated(values: np.ndarray, weights: np.ndarray, groups: list[str]) -> pd.DataFrame:
+    """One row per person: region i repeated weights[i] times (constant over years)."""
+    rows = []
+    for t in range(values.shape[0]):
+        for i, count in enumerate(weights):
+            rows += [(f"r{i}_{c}", 2001 + t, values[t, i], groups[i]) for c in range(count)]
+    return pd.DataFrame(rows, columns=["region", "year", "D", "zone"])
+
+
+def test_integer_weights_equal_the_unweighted_indices_of_the_replicated_people():
+    """Weight w_i = counting region i w_i times: the weighted Theil T and L (with their
+    between and within parts) and the weighted Dagum decomposition equal the unweighted
+    ones of the replicated table, which are checked against PySAL and fractions above."""
+    rng = np.random.default_rng(21)
+    values = rng.lognormal(size=(3, 7))
+    weights = np.array([1, 4, 2, 3, 1, 5, 2])
+    groups = ["a", "a", "a", "b", "b", "c", "c"]
+    table = long_table(values, groups).assign(pop=np.tile(weights.astype(float), 3))
+    keys = {"group": "zone", "region": "region", "year": "year"}
+    people = _replicated(values, weights, groups)
+    weighted = theil(table, "D", weight="pop", **keys).components
+    plain = theil(people, "D", **keys).components
+    pd.testing.assert_frame_equal(weighted, plain, rtol=EXACT_RTOL)
+    g_weighted = dagum_gini(table, "D", weight="pop", **keys).components
+    g_plain = dagum_gini(people, "D", **keys).components
+    pd.testing.assert_frame_equal(g_weighted, g_plain, rtol=1e-11)
+    equal = theil(table.assign(pop=2.5), "D", weight="pop", **keys).components
+    pd.testing.assert_frame_equal(equal, theil(table, "D", **keys).components, rtol=EXACT_RTOL)
+
+
+def test_nested_decomposition_by_explicit_group_means():
+    """Units in provinces in regions: T = between regions + between provinces within
+    regions + within provinces (Akita 2003), each part computed here from group means
+    with pandas, weighted by population; likewise for L."""
+    rng = np.random.default_rng(22)
+    n = 9
+    province = ["p1", "p1", "p2", "p2", "p2", "p3", "p4", "p4", "p4"]
+    zone = ["A", "A", "A", "A", "A", "B", "B", "B", "B"]
+    values = rng.lognormal(size=(2, n))
+    pop = rng.uniform(1, 5, size=(2, n))
+    table = long_table(values, zone).assign(province=np.tile(province, 2), pop=pop.ravel())
+    res = theil(table, "D", group="zone", subgroup="province", region="region", year="year",
+                weight="pop")  # fmt: skip
+    for year, part in table.groupby("year"):
+        y, w = part["D"].to_numpy(), part["pop"].to_numpy()
+        mu = (w * y).sum() / w.sum()
+        s, p = w * y / (w * y).sum(), w / w.sum()
+        frame = part.assign(s=s, p=p, wy=w * y)
+        zone_mu = frame.groupby("zone")["wy"].sum() / frame.groupby("zone")["pop"].sum()
+        prov_mu = frame.groupby("province")["wy"].sum() / frame.groupby("province")["pop"].sum()
+        prov_zone = frame.groupby("province")["zone"].first()
+        S_r, P_r = frame.groupby("zone")["s"].sum(), frame.groupby("zone")["p"].sum()
+        S_q, P_q = frame.groupby("province")["s"].sum(), frame.groupby("province")["p"].sum()
+        t_br = (S_r * np.log(zone_mu / mu)).sum()
+        t_bp = (S_q * np.log(prov_mu / zone_mu[prov_zone].to_numpy())).sum()
+        t_wp = (s * np.log(y / prov_mu[frame["province"]].to_numpy())).sum()
+        l_br = (P_r * np.log(mu / zone_mu)).sum()
+        l_bp = (P_q * np.log(zone_mu[prov_zone].to_numpy() / prov_mu)).sum()
+        l_wp = (p * np.log(prov_mu[frame["province"]].to_numpy() / y)).sum()
+        row = res.components.loc[year]
+        for name, value in (("T_between", t_br), ("T_between_sub", t_bp),
+                            ("T_within_sub", t_wp), ("L_between", l_br),
+                            ("L_between_sub", l_bp), ("L_within_sub", l_wp)):  # fmt: skip
+            assert row[name] == pytest.approx(value, rel=1e-12), name
+        assert row["T"] == pytest.approx(t_br + t_bp + t_wp, rel=1e-12)
+        assert row["T_within"] == pytest.approx(t_bp + t_wp, rel=1e-12)
+        assert row["L"] == pytest.approx(l_br + l_bp + l_wp, rel=1e-12)
+
+
+def test_bad_weights_and_subgroups_are_refused():
+    table = long_table(np.array([[1.0, 2.0, 3.0, 4.0]]), ["a", "a", "b", "b"])
+    keys = {"group": "zone", "region": "region", "year": "year"}
+    with pytest.raises(SpecificationError, match="positive"):
+        theil(table.assign(pop=[1.0, 0.0, 2.0, 2.0]), "D", weight="pop", **keys)
+    with pytest.raises(SpecificationError, match="positive"):
+        dagum_gini(table.assign(pop=[1.0, -1.0, 2.0, 2.0]), "D", weight="pop", **keys)
+    with pytest.raises(SpecificationError, match="nested in the groups"):
+        theil(table.assign(province=["p", "q", "q", "r"]), "D", subgroup="province", **keys)
