@@ -72,6 +72,79 @@ def test_coagglomeration_recipe_level_is_a_function_argument(capsys):
     assert len(recipe.units("city")) == 337 and len(recipe.units("province")) == 31
 
 
+EMPLOYMENT = ROOT.parent / "shared" / "data" / "china_industry_employment"
+
+
+@pytest.fixture(scope="module")
+def nbs_study(tmp_path_factory):
+    """The co-agglomeration study on the NBS tables of shared/ (no licence: not packaged)."""
+    if not (EMPLOYMENT / "income.csv").exists():
+        pytest.skip(f"the NBS employment tables are not beside the repository ({EMPLOYMENT})")
+    out = tmp_path_factory.mktemp("coagglomeration")
+    printed = run("coagglomeration_spillover.py", "--data", str(EMPLOYMENT), "--out", str(out))
+    return out, printed
+
+
+def test_coagglomeration_study_on_the_nbs_tables_writes_tables_maps_and_report(nbs_study):
+    import pandas as pd
+    from matplotlib import image
+
+    out, printed = nbs_study
+    for name in ("location_quotients", "coagglomeration", "ellison_glaeser", "moran", "lisa",
+                 "sdm", "tests", "effects"):  # fmt: skip
+        assert (out / "tables" / f"{name}.csv").exists(), name
+    for name in ("map_coagglomeration", "lisa_map"):
+        picture = image.imread(out / "figures" / f"{name}.png")
+        assert picture.std() > 0.05, name  # not blank
+    assert (out / "report.html").exists() and "信息业, 金融业, 科研" in printed
+    moran = pd.read_csv(out / "tables" / "moran.csv", encoding="utf-8-sig")
+    assert list(moran["year"]) == list(range(2015, 2024)) and (moran["n"] == 31).all()
+    assert {"z_I_norm", "z_I_rand", "p_sim_I"} <= set(moran.columns)
+    effects = pd.read_csv(out / "tables" / "effects.csv", encoding="utf-8-sig")
+    rows = effects[effects["variable"] == "coagglomeration"]
+    assert len(rows) == 6 and set(rows["effect"]) == {"direct", "indirect", "total"}
+    assert set(rows["W"]) == {"contiguity (queen + Hainan)", "inverse distance"}
+    tests = pd.read_csv(out / "tables" / "tests.csv", encoding="utf-8-sig")
+    assert len(tests) == 8 and tests["p_value"].between(0, 1).all()
+    eg = pd.read_csv(out / "tables" / "ellison_glaeser.csv", encoding="utf-8-sig")
+    assert len(eg) == 9 and eg["gamma_c"].notna().all()
+
+
+def test_coagglomeration_study_indices_equal_a_hand_computation(nbs_study):
+    """LQ and the co-agglomeration quality index of Beijing (11) in 2015, computed here from
+    the raw income.csv: shares of the eight industries, producer services summed."""
+    import pandas as pd
+
+    out, _ = nbs_study
+    raw = pd.read_csv(EMPLOYMENT / "income.csv")
+    year = raw[raw["年份"] == 2015]
+    by = year.pivot(index="地区", columns="行业", values="就业人数").astype(float)
+    total, national = by.sum(axis=1), by.sum()
+    lq_m = (by.loc["北京", "制造业"] / total["北京"]) / (national["制造业"] / national.sum())
+    services = ["信息业", "金融业", "科研"]
+    lq_s = (by.loc["北京", services].sum() / total["北京"]) / (
+        national[services].sum() / national.sum()
+    )
+    quality = 1 - abs(lq_m - lq_s) / (lq_m + lq_s)
+    lq = pd.read_csv(out / "tables" / "location_quotients.csv", dtype={"region": str},
+                     encoding="utf-8-sig").set_index(["region", "year"])  # fmt: skip
+    assert lq.loc[("11", 2015), "制造业"] == pytest.approx(lq_m, rel=1e-12)
+    coagg = pd.read_csv(out / "tables" / "coagglomeration.csv", dtype={"region": str},
+                        encoding="utf-8-sig").set_index(["region", "year"])  # fmt: skip
+    assert coagg.loc[("11", 2015), "LQ_services"] == pytest.approx(lq_s, rel=1e-12)
+    assert coagg.loc[("11", 2015), "coagglomeration"] == pytest.approx(quality, rel=1e-12)
+
+
+def test_coagglomeration_study_reports_a_missing_file(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "coagglomeration_spillover.py"), "--data",
+         str(tmp_path)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "no income.csv, income.xlsx or income.xls" in result.stderr
+
+
 def test_cigarette_demand_recipe():
     if not (SHARED / "Cigar.csv").exists():
         pytest.skip(f"the GPL cigarette data are not beside the repository ({SHARED})")
