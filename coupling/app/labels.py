@@ -10,8 +10,25 @@ from __future__ import annotations
 
 __all__ = ["TABLE_HEADERS_ZH", "TABLE_VALUES_ZH"]
 
+#: Names of the indicators and drivers of the demo (headers of wide tables and values of
+#: long ones alike).
+_VARIABLES: dict[str, str] = {
+    "ht_enterprises": "高技术制造业企业数",
+    "ht_revenue": "高技术制造业主营业务收入",
+    "ht_profit": "高技术制造业利润总额",
+    "tm_export_contracts": "技术市场输出合同数",
+    "tm_export_value": "技术市场输出合同金额",
+    "tm_absorb_contracts": "技术市场吸纳合同数",
+    "tm_absorb_value": "技术市场吸纳合同金额",
+    "rd_intensity": "R&D 经费投入强度",
+    "science_budget_share": "科学技术支出比重",
+    "education_budget_share": "教育支出比重",
+    "total": "合计",
+}
+
 #: Column headers and axis names -> their Chinese labels.
 TABLE_HEADERS_ZH: dict[str, str] = {
+    **_VARIABLES,
     "code": "代码",
     "year": "年份",
     "province": "省份",
@@ -92,35 +109,15 @@ TABLE_HEADERS_ZH: dict[str, str] = {
     "beta": "β",
     "speed": "收敛速度",
     "half_life": "半衰期",
-    "rd_intensity": "R&D 经费投入强度",
-    "science_budget_share": "科学技术支出比重",
-    "education_budget_share": "教育支出比重",
-    "ht_enterprises": "高技术制造业企业数",
-    "ht_revenue": "高技术制造业主营业务收入",
-    "ht_profit": "高技术制造业利润总额",
-    "tm_export_contracts": "技术市场输出合同数",
-    "tm_export_value": "技术市场输出合同金额",
-    "tm_absorb_contracts": "技术市场吸纳合同数",
-    "tm_absorb_value": "技术市场吸纳合同金额",
-    "total": "合计",
 }
 
 #: Categorical values (and row labels) -> their Chinese labels; a value ``W_<x>`` (a spatially
 #: lagged regressor) is shown as ``W×`` and the label of ``x``.
 TABLE_VALUES_ZH: dict[str, str] = {
+    **_VARIABLES,
     "all": "全部",
     "manufacturing": "制造业",
     "services": "服务业",
-    "ht_enterprises": "高技术制造业企业数",
-    "ht_revenue": "高技术制造业主营业务收入",
-    "ht_profit": "高技术制造业利润总额",
-    "tm_export_contracts": "技术市场输出合同数",
-    "tm_export_value": "技术市场输出合同金额",
-    "tm_absorb_contracts": "技术市场吸纳合同数",
-    "tm_absorb_value": "技术市场吸纳合同金额",
-    "rd_intensity": "R&D 经费投入强度",
-    "science_budget_share": "科学技术支出比重",
-    "education_budget_share": "教育支出比重",
     "not significant": "不显著",
     "HH": "高-高",
     "LL": "低-低",
@@ -132,7 +129,6 @@ TABLE_VALUES_ZH: dict[str, str] = {
     "NW": "西北",
     "SE": "东南",
     "SW": "西南",
-    "total": "合计",
     "direct": "直接效应",
     "indirect": "间接效应",
     "fixed effects": "固定效应",

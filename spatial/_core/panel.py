@@ -336,19 +336,36 @@ def panel_arrays(
             )
     if grid is not None:
         regions, years, year_major = grid
-        n, t = len(regions), len(years)
-        k = len(columns)
-        grid_values = values.reshape(t, n, k) if year_major else values.reshape(n, t, k)
-        return PanelArrays(
-            # a view in the (T, N, K) layout, not a copy (strided when the rows are by region)
-            values=_read_only(grid_values if year_major else grid_values.swapaxes(0, 1)),
-            regions=pd.Index(regions, name=region_name),
-            years=pd.Index(years, name=year_name),
-            columns=tuple(columns),
-            region_name=region_name,
-            year_name=year_name,
-            merged_spellings=merged,
+        n, t, k = len(regions), len(grid[1]), len(columns)
+        # a view in the (T, N, K) layout, not a copy (strided when the rows are by region)
+        cube = values.reshape(t, n, k) if year_major else values.reshape(n, t, k).swapaxes(0, 1)
+        dropped: tuple[Hashable, ...] = ()
+    else:
+        cube, regions, years, dropped = _scattered(
+            values, region_values, year_values, balance, allow_missing
         )
+    return PanelArrays(
+        values=_read_only(cube),
+        regions=pd.Index(regions, name=region_name),
+        years=pd.Index(years, name=year_name),
+        columns=tuple(columns),
+        region_name=region_name,
+        year_name=year_name,
+        dropped_regions=dropped,
+        merged_spellings=merged,
+    )
+
+
+def _scattered(
+    values: np.ndarray,
+    region_values: np.ndarray,
+    year_values: np.ndarray,
+    balance: Balance,
+    allow_missing: bool,
+) -> tuple[np.ndarray, Any, Any, tuple[Hashable, ...]]:
+    """The general route of :func:`panel_arrays`: rows in any order, labels factorized and
+    sorted, duplicates refused, gaps refused (or dropped, or kept as NaN); returns the
+    ``(T, N, K)`` values, the regions, the years and the dropped regions."""
     region_codes, regions = pd.factorize(region_values, sort=True)
     year_codes, years = pd.factorize(year_values, sort=True)
     n, t = len(regions), len(years)
@@ -382,7 +399,7 @@ def panel_arrays(
             f"balance='drop' removed {len(incomplete)} region(s) not observed in all {t} years "
             f"({int((~keep_rows).sum())} rows): {format_items(incomplete, 20)}.",
             PanelBalanceWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
         dropped = tuple(incomplete)
         new_code = np.cumsum(complete) - 1
@@ -392,19 +409,10 @@ def panel_arrays(
         n = len(regions)
         cell = year_codes * n + region_codes
     if not np.array_equal(cell, np.arange(n * t)):
-        ordered = np.full((n * t, len(columns)), np.nan)
+        ordered = np.full((n * t, values.shape[1]), np.nan)
         ordered[cell] = values
         values = ordered
-    return PanelArrays(
-        values=_read_only(values.reshape(t, n, len(columns))),
-        regions=pd.Index(regions, name=region_name),
-        years=pd.Index(years, name=year_name),
-        columns=tuple(columns),
-        region_name=region_name,
-        year_name=year_name,
-        dropped_regions=dropped,
-        merged_spellings=merged,
-    )
+    return values.reshape(t, n, -1), regions, years, dropped
 
 
 def require_columns(table: pd.DataFrame, columns: Sequence[Hashable]) -> None:
