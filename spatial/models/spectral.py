@@ -115,10 +115,6 @@ class EigenSpectrum:
         self.eigenvalues = lam
         self.n = lam.size
         self.total_weights = None if total_weights is None else np.asarray(total_weights)
-        weights = self.total_weights
-        self._complex = bool(
-            np.iscomplexobj(lam) or (weights is not None and np.iscomplexobj(weights))
-        )
         self._numerators: dict[tuple[int, str], np.ndarray] = {}
 
     @classmethod
@@ -147,10 +143,10 @@ class EigenSpectrum:
             # row-standardized: only lambda = 1 carries the total, with weight 1
             return np.asarray(1.0 / (1.0 - values) ** order)
         lam, numerator = self.eigenvalues, self._numerator(power, kind)
-        if values.size == 1 and not self._complex:  # one rho (a root search, a point estimate)
+        if values.size == 1:  # one rho (a root search, a point estimate)
             factor = 1.0 - float(values.reshape(())) * lam
-            found = float((numerator / (factor if order == 1 else factor**order)).sum())
-            return np.full(values.shape, found)
+            found = (numerator / (factor if order == 1 else factor**order)).sum()
+            return np.full(values.shape, float(np.real(found)))
         flat = values.ravel()
         out = np.empty(flat.size, dtype=np.result_type(lam, np.float64))
         step = max(1, CHUNK // max(lam.size, 1))
@@ -163,10 +159,8 @@ class EigenSpectrum:
         """:math:`tr\\, W(I - \\rho W)^{-1} = \\sum_i \\lambda_i/(1 - \\rho\\lambda_i)` at one
         ``rho``: :meth:`sum` with ``power = order = 1``, without its generality, for the
         score of the lag and error likelihoods in a root search."""
-        if self._complex:
-            return float(self.sum(rho, 1, 1))
         lam = self.eigenvalues
-        return float((lam / (1.0 - rho * lam)).sum())
+        return float(np.real((lam / (1.0 - rho * lam)).sum()))
 
     def logdet(self, rho: ArrayLike) -> np.ndarray:
         values = np.asarray(rho, dtype=np.float64)
@@ -175,12 +169,9 @@ class EigenSpectrum:
         step = max(1, CHUNK // max(lam.size, 1))
         flat = values.ravel()
         for start in range(0, flat.size, step):
-            factors = 1.0 - flat[start : start + step, None] * lam
-            if self._complex or (factors <= 0).any():  # outside the interval: complex logs
-                logs = np.real(np.log(factors.astype(complex)))
-            else:
-                logs = np.log(factors)
-            out[start : start + step] = logs.sum(axis=1)
+            # the real part of ln(1 - rho lam) is ln|1 - rho lam|, for complex lam too
+            factors = np.abs(1.0 - flat[start : start + step, None] * lam)
+            out[start : start + step] = np.log(factors).sum(axis=1)
         return out.reshape(values.shape)
 
 
