@@ -23,6 +23,7 @@ from spatial._core.errors import (
 )
 
 __all__ = [
+    "AccountingIdentityError",
     "BootstrapFailureError",
     "BootstrapFailureWarning",
     "ColumnNotFoundError",
@@ -30,6 +31,7 @@ __all__ = [
     "CouplingError",
     "DegenerateIndexError",
     "DuplicateObservationError",
+    "IOTableError",
     "IndicatorNotFoundError",
     "InsufficientDataError",
     "InvalidOptionError",
@@ -38,8 +40,11 @@ __all__ = [
     "NegativeValueError",
     "PanelBalanceWarning",
     "PanelStructureError",
+    "SectorMappingError",
     "SpecificationError",
+    "TableLayoutError",
     "UnbalancedPanelError",
+    "ZeroOutputError",
 ]
 
 #: The name under which coupling reports a missing indicator column.
@@ -73,3 +78,27 @@ class BootstrapFailureError(CouplingError, ValueError):
 
 class BootstrapFailureWarning(UserWarning):
     """Some bootstrap resamples had a singular design and were dropped (counted on the result)."""
+
+
+class IOTableError(CouplingError, ValueError):
+    """An input-output table that cannot be used as it is (shapes, labels, negative output,
+    a singular Leontief matrix)."""
+
+
+class AccountingIdentityError(IOTableError):
+    """A row or column identity of an input-output table fails beyond the stated tolerance
+    (``rtol``, ``atol``)."""
+
+
+class ZeroOutputError(IOTableError):
+    """Sectors with zero gross output, which no coefficient may be divided by silently
+    (see ``zero_output``)."""
+
+
+class TableLayoutError(IOTableError):
+    """A file whose rows and columns are not in a layout the readers know."""
+
+
+class SectorMappingError(CouplingError, ValueError):
+    """A sector (or country) mapping that leaves units unassigned, names unknown units or
+    assigns one twice."""
