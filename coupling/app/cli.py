@@ -7,6 +7,8 @@
   with China's provincial W built in (``queen``, ``rook``, ``knn:4``, ``distance``,
   ``economic:<column>``) or read from a file (GAL, GWT, CSV).
 * ``liangye weights --kind queen --out w.gal`` — China's provincial W for other software.
+* ``liangye io TABLE [TABLE ...]`` — coefficients, linkages and fusion of input-output
+  tables (NBS layout or WIOD national tables; see :mod:`coupling.app.io_command`).
 
 ``--level city`` (``sdm`` and ``weights``) works on prefecture-level cities instead: the
 region column is resolved with :func:`spatial.geography.resolve_cities` (``--province-column``
@@ -993,6 +995,9 @@ def _parser() -> argparse.ArgumentParser:
     weights.add_argument("--out", required=True, help="output file: .gal, .gwt or .csv")
     weights.add_argument("--encoding", help="encoding of a CSV --data")
     weights.add_argument("--sheet", help="sheet of an Excel --data")
+    from .io_command import add_io_parser
+
+    add_io_parser(commands)
     return parser
 
 
@@ -1009,6 +1014,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(run_score(args))
         elif args.command == "sdm":
             print(run_sdm(args))
+        elif args.command == "io":
+            from .io_command import run_io
+
+            print(run_io(args))
         else:
             print(run_weights(args))
     except LiangyeError as err:

@@ -10,7 +10,9 @@
    Wald tests against SAR and SEM; direct, indirect and total effects.
 4. Regional disparity and dynamics of D (Dagum Gini by NBS region, Theil,
    kernel densities, Markov chains, obstacle degrees, convergence).
-5. A report folder: ``report.html``, ``report.md``, every table as CSV and
+5. Fusion of manufacturing and producer services in China's input-output tables
+   2000-2014 (WIOD 2016 release, packaged; :mod:`coupling.app.io_section`).
+6. A report folder: ``report.html``, ``report.md``, every table as CSV and
    the figures as PNG.
 """
 
@@ -197,11 +199,13 @@ TEXT: dict[str, dict[str, str]] = {
         "services side is measured by technology-market contracts, a proxy for producer "
         "services, not by employment by industry. Associations in the models below are not "
         "causal estimates.",
-        "step1": "1/4 coupling coordination: 31 provinces x {n} years ({first}-{last}), entropy "
+        "step1": "1/5 coupling coordination: 31 provinces x {n} years ({first}-{last}), entropy "
         "weights, {bootstrap} bootstrap resamples",
-        "step2": "2/4 Moran's I of D per year, LISA clusters, maps and charts",
-        "step3": "3/4 spatial Durbin model of D with two W, tests against SAR and SEM, effects",
-        "step4": "4/4 disparity and dynamics: Dagum Gini, Theil, densities, Markov, convergence",
+        "step2": "2/5 Moran's I of D per year, LISA clusters, maps and charts",
+        "step3": "3/5 spatial Durbin model of D with two W, tests against SAR and SEM, effects",
+        "step4": "4/5 disparity and dynamics: Dagum Gini, Theil, densities, Markov, convergence",
+        "step5": "5/5 input-output fusion of manufacturing and producer services, China "
+        "2000-2014 (WIOD 2016)",
         "written": "report written: {path} ({count} files)",
         "h1": "1. Coupling coordination",
         "years": "Years with complete data for all 31 provinces: {years} (2017 lacks high-tech "
@@ -263,11 +267,12 @@ TEXT: dict[str, dict[str, str]] = {
         "intro": "liangye {version}。数据：31个省份，来自《中国科技统计年鉴》和《中国统计年鉴》"
         "（经 techme 包整理，MIT 许可）。服务业一侧以技术市场合同衡量，是生产性服务业的代理"
         "变量，而非分行业就业。下文模型给出的是相关关系，不是因果效应。",
-        "step1": "1/4 耦合协调度：31个省份 x {n} 年（{first}-{last}），熵权法，{bootstrap} 次"
+        "step1": "1/5 耦合协调度：31个省份 x {n} 年（{first}-{last}），熵权法，{bootstrap} 次"
         "自助抽样",
-        "step2": "2/4 D 的逐年全局 Moran's I、LISA 集聚、地图与图表",
-        "step3": "3/4 两种空间权重下 D 的空间杜宾模型，与 SAR、SEM 的检验及效应分解",
-        "step4": "4/4 区域差异与动态：Dagum 基尼系数、泰尔指数、核密度、马尔可夫链、收敛",
+        "step2": "2/5 D 的逐年全局 Moran's I、LISA 集聚、地图与图表",
+        "step3": "3/5 两种空间权重下 D 的空间杜宾模型，与 SAR、SEM 的检验及效应分解",
+        "step4": "4/5 区域差异与动态：Dagum 基尼系数、泰尔指数、核密度、马尔可夫链、收敛",
+        "step5": "5/5 投入产出表中制造业与生产性服务业的融合，中国 2000-2014 年（WIOD 2016）",
         "written": "报告已写入：{path}（{count} 个文件）",
         "h1": "一、耦合协调度",
         "years": "31个省份数据完整的年份：{years}（2017年缺高技术产业经营数据；西藏2017年以前"
@@ -519,7 +524,7 @@ def run_demo(
         with style("zh"):  # fail early, with the font message, before any work
             pass
     text = TEXT[language]
-    progress = _Progress(4, echo=echo, quiet=quiet)
+    progress = _Progress(5, echo=echo, quiet=quiet)
     try:
         progress.begin(text["step1"].format(n="", first="", last="", bootstrap=bootstrap))
         panel = load_provincial_panel()
@@ -581,6 +586,12 @@ def run_demo(
         gap_line = _disparity(standard, panel, queen, years, report, seed, language)
         progress.done(text["step4"])
 
+        progress.begin(text["step5"])
+        from .io_section import io_section
+
+        io_line = io_section(report, language)
+        progress.done(text["step5"])
+
         written = report.write(out)
         progress.done(text["written"].format(path=out / "report.html", count=len(written)))
     finally:
@@ -592,6 +603,7 @@ def run_demo(
         f"{mean_d.iloc[-1]:.3f} in {years[-1]}.",
         model_line,
         gap_line,
+        io_line,
         f"Report: {out / 'report.html'}",
     ]
     return "\n".join(summary)

@@ -109,6 +109,18 @@ TABLE_HEADERS_ZH: dict[str, str] = {
     "beta": "β",
     "speed": "收敛速度",
     "half_life": "半衰期",
+    "sector": "部门",
+    "name_zh": "部门名称",
+    "name_en": "部门（英文）",
+    "group": "组别",
+    "coefficient": "系数",
+    "weight": "权重",
+    "influence": "影响力系数",
+    "sensitivity": "感应度系数",
+    "producer services → manufacturing, direct": "生产性服务业 → 制造业（直接消耗）",
+    "producer services → manufacturing, complete": "生产性服务业 → 制造业（完全消耗）",
+    "manufacturing → producer services, direct": "制造业 → 生产性服务业（直接消耗）",
+    "manufacturing → producer services, complete": "制造业 → 生产性服务业（完全消耗）",
 }
 
 #: Categorical values (and row labels) -> their Chinese labels; a value ``W_<x>`` (a spatially
@@ -118,6 +130,7 @@ TABLE_VALUES_ZH: dict[str, str] = {
     "all": "全部",
     "manufacturing": "制造业",
     "services": "服务业",
+    "producer services": "生产性服务业",
     "not significant": "不显著",
     "HH": "高-高",
     "LL": "低-低",

@@ -1,4 +1,4 @@
-"""Real provincial panel data shipped with the package.
+"""Real data shipped with the package: a provincial panel and China's national IO tables.
 
 The panel (31 Chinese provinces plus the national total, 2000/2010-2023) covers high-tech
 manufacturing, technology-market flows, R&D inputs and public budget expenditure. It is
@@ -6,11 +6,17 @@ compiled from the R package *techme* (Hu Huaping, MIT licence) by
 the build script ``coupling/datasets/tools/build_techme.py`` (kept in the
 repository, not installed); see ``SOURCE.md`` in this package for provenance,
 cleaning steps and known gaps. It is not employment by industry.
+
+The national input-output tables of China 2000-2014 (56 industries, domestic and imported
+use in separate rows) are the WIOD 2016 release (Timmer et al. 2015), licensed under
+Creative Commons Attribution 4.0 (``LICENSE-wiod2016.md``); the packaged file is the
+release's table, unmodified (see ``SOURCE.md``); :func:`load_china_io_tables` reads it.
 """
 
 from __future__ import annotations
 
-from importlib.resources import files
+from importlib.resources import as_file, files
+from typing import Any
 
 import pandas as pd
 
@@ -21,10 +27,12 @@ __all__ = [
     "NBS_REGIONS_ZH",
     "NBS_REGION_OF",
     "describe_provincial_panel",
+    "load_china_io_tables",
     "load_provincial_panel",
 ]
 
 _PANEL = "china_techme_panel.csv"
+_WIOD_CHINA = "wiod2016_china_niot.csv"
 _COLUMNS = "china_techme_columns.csv"
 _TEXT_COLUMNS = ("code", "province_zh", "province_en")
 _NATIONAL_CODE = "00"
@@ -105,3 +113,41 @@ def describe_provincial_panel() -> pd.DataFrame:
     with source.open("r", encoding="utf-8") as handle:
         frame = pd.read_csv(handle, dtype=str, keep_default_na=False)
     return frame.astype(dict.fromkeys(_DICTIONARY_INTS, "int64"))
+
+
+def load_china_io_tables() -> dict[int, Any]:
+    """China's national input-output tables 2000-2014 from the WIOD 2016 release.
+
+    Returns
+    -------
+    dict of int to IOTable
+        One non-competitive :class:`~coupling.inputoutput.IOTable` per year (USD million,
+        current prices; final demand ``CONS_h``, ``CONS_np``, ``CONS_g``, ``GFCF``,
+        ``INVEN``, ``EXP``). The nine industries the release leaves empty for China (C33,
+        G45, J58, J59_J60, K66, M71, M73, T, U) are dropped (``zero_output="drop"``), so
+        each table has 47 of the 56 WIOD industries; their classification is
+        ``"wiod2016_56"``, so the named groups (``"manufacturing"``,
+        ``"producer_services"``...) resolve.
+
+    Notes
+    -----
+    Source: WIOD 2016 release, national input-output table of China (CHN_NIOT_nov16), CC BY
+    4.0; cite Timmer, M. P., Dietzenbacher, E., Los, B., Stehrer, R. and de Vries, G. J.
+    (2015), "An Illustrated User Guide to the World Input-Output Database: the Case of Global
+    Automotive Production", Review of International Economics 23: 575-605. The published
+    values are whole millions, so the identities hold to the rounding bound the reader
+    sets (0.5 per summed cell).
+
+    Examples
+    --------
+    >>> from coupling.datasets import load_china_io_tables
+    >>> tables = load_china_io_tables()
+    >>> sorted(tables)[:3], len(tables[2014].sectors)
+    ([2000, 2001, 2002], 47)
+    """
+    from ..inputoutput import read_wiod
+
+    with as_file(files(__name__).joinpath(_WIOD_CHINA)) as path:
+        tables = read_wiod(path, zero_output="drop")
+    assert isinstance(tables, dict)  # a national table file: one table per year
+    return tables

@@ -36,18 +36,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from os import PathLike
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 
-from spatial._core.options import check_option
+from spatial._core.options import Language, check_option
 from spatial._core.results import FrozenTables
 
 from ..exceptions import IOTableError
 from .sectors import GroupSpec, group_members
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from .tables import IOTable, Kind
 
 __all__ = ["FusionResults", "Measure", "SectorWeighting", "fusion", "fusion_panel"]
@@ -73,9 +76,15 @@ class FusionResults(FrozenTables):
         ``sum_j weight_j * coefficient_j``.
     source, target : tuple of str
         The sector codes of the two groups.
+    groups : tuple of str
+        Names of the source and target groups (a group name, or ``"custom"``).
     measure, kind, weighting : str
         The options used.
     year : int or None
+    sectors : DataFrame
+        Codes of both groups with ``name_zh`` and ``name_en``.
+    classification : str or None
+        The table's sector classification (for short chart labels).
     """
 
     pairs: pd.DataFrame
@@ -83,10 +92,20 @@ class FusionResults(FrozenTables):
     value: float
     source: tuple[str, ...]
     target: tuple[str, ...]
+    groups: tuple[str, str]
     measure: str
     kind: str
     weighting: str
     year: int | None
+    sectors: pd.DataFrame
+    classification: str | None
+
+    def plot(self, path: str | PathLike[str] | None = None, *, language: Language = "en") -> Figure:
+        """Heat map of the coefficients (source sectors by target sectors); see
+        :func:`coupling.inputoutput.plots.fusion_heatmap`."""
+        from .plots import fusion_heatmap
+
+        return fusion_heatmap(self, path, language=language)
 
 
 def fusion(
@@ -164,11 +183,18 @@ def fusion(
         value=float(weight @ column_sums),
         source=tuple(rows),
         target=tuple(cols),
+        groups=(_group_name(source), _group_name(target)),
         measure=measure,
         kind=kind,
         weighting=weighting,
         year=table.year,
+        sectors=names.loc[list(dict.fromkeys([*rows, *cols]))],
+        classification=table.classification,
     )
+
+
+def _group_name(group: GroupSpec) -> str:
+    return group if isinstance(group, str) else "custom"
 
 
 def fusion_panel(

@@ -9,11 +9,14 @@ it splits exactly as the value added does (:mod:`coupling.inputoutput.participat
     V B B Y = V L L Y^D + V L L Y^F + (V L L A^F B Y + V L A^F B B Y),
 
 the last bracket being the output induced by GVC activities, whose first term counts the
-stages before the first border crossing (the domestic segment) and whose second counts those
-after it (the international segment). Forward lengths are row sums over row sums
-(``PLv = (V B B Y) u / (V B Y) u``: from the value added of a sector onward), backward
-lengths column sums over column sums (``PLy = u'(V B B Y) / u'(V B Y)``: upstream from a
-final product). The GVC position index (Wang et al. 2017b, section 4) is the ratio of the
+stages before the first border crossing (the domestic segment, in the country where the value
+added is created) and whose second counts those after it (the international segment). The
+backward lengths sum the same matrices by columns: their two segments are the same stretches
+of the same paths (before and after the first crossing), seen from the final good.
+Forward lengths are row sums over row sums (``PLv = (V B B Y) u / (V B Y) u``: from the
+value added of a sector onward), backward lengths column sums over column sums
+(``PLy = u'(V B B Y) / u'(V B Y)``: upstream from a final product). The GVC position index
+(Wang et al. 2017b) is the ratio of the
 forward to the backward GVC length, ``GVCPs = PLv_GVC / PLy_GVC``: a sector whose value added
 travels further to final goods than its final goods travel back to primary inputs is
 upstream.

@@ -232,10 +232,6 @@ def _final_columns(columns: Sequence[str], sector_cols: Sequence[str]) -> list[s
     ]
 
 
-def _wiod_numbers(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.apply(lambda c: pd.to_numeric(c.astype(str).str.replace(r"\s", "", regex=True)))
-
-
 @overload
 def read_wiod(
     path: str | os.PathLike[str],
@@ -288,7 +284,14 @@ def read_wiod(
     file = Path(path)
     if file.suffix.lower() == ".npz":
         return _read_wiod_world(file, zero_output=zero_output, output=output)
-    raw = pd.read_csv(file, sep=";", dtype=str, encoding="utf-8-sig", skiprows=[1])
+    raw = pd.read_csv(
+        file,
+        sep=";",
+        encoding="utf-8-sig",
+        skiprows=[1],
+        thousands=" ",
+        dtype={"Code": str, "Description": str, "Origin": str},
+    )
     needed = ("Year", "Code", "Origin", "GO", "EXP")
     missing = [c for c in needed if c not in raw.columns]
     if missing:
@@ -308,13 +311,23 @@ def read_wiod(
         .set_index("Code")["Description"]
         .str.strip()
     )
+    columns = [*sectors, *finals, "GO"]
+    text = [c for c in columns if not pd.api.types.is_numeric_dtype(raw[c])]
+    if text:
+        raise TableLayoutError(
+            f"{file.name}: columns {format_items(text)} hold text where WIOD has numbers "
+            "(thousands separated by spaces)."
+        )
+    numbers = raw[columns].to_numpy(dtype=float)
+    codes, origin, year_of = raw["Code"].to_numpy(), raw["Origin"].to_numpy(), raw["Year"]
     tables = {}
     for y in [year] if year is not None else years:
-        block = raw[raw["Year"] == str(y)].set_index("Code")
-        values = _wiod_numbers(block[[*sectors, *finals, "GO"]])
-        dom = values[block["Origin"] == "Domestic"]
-        imp = values[block["Origin"] == "Imports"]
-        tot = values[block["Origin"] == "TOT"]
+
+        def rows(kind: str, y: int = y) -> pd.DataFrame:
+            mask = ((year_of == y) & (origin == kind)).to_numpy()
+            return pd.DataFrame(numbers[mask], index=pd.Index(codes[mask]), columns=columns)
+
+        dom, imp, tot = rows("Domestic"), rows("Imports"), rows("TOT")
         components = [r for r in tot.index if r not in ("II_fob", "GO")]
         tables[y] = IOTable(
             dom[sectors],

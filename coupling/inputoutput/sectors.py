@@ -40,7 +40,9 @@ __all__ = [
     "GroupSpec",
     "detect_classification",
     "group_members",
+    "sector_names",
     "sector_table",
+    "short_labels",
 ]
 
 #: A group: a name of :data:`GROUPS` or of :data:`PRODUCER_SERVICE_CATEGORIES`, or the codes
@@ -112,6 +114,13 @@ def sector_table() -> pd.DataFrame:
     return table
 
 
+@lru_cache(maxsize=16)
+def _names_of(classification: str) -> tuple[dict[str, str], dict[str, str]]:
+    table = sector_table()
+    rows = table[table["classification"] == classification]
+    return dict(zip(rows["code"], rows["name_zh"])), dict(zip(rows["code"], rows["name_en"]))
+
+
 def _normal(name: str) -> str:
     return "".join(unicodedata.normalize("NFKC", str(name)).split()).lower()
 
@@ -165,6 +174,46 @@ def detect_classification(
             if (wanted == known if exact else wanted < known) and agrees(zh, en):
                 return key
     return None
+
+
+def sector_names(
+    classification: str, codes: Sequence[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The Chinese and English names of ``codes`` in ``classification`` (from
+    ``sectors.csv``); a code it does not list keeps itself as its name.
+
+    Examples
+    --------
+    >>> sector_names("wiod2016_56", ["C26"])[1]
+    ('Manufacture of computer, electronic and optical products',)
+    """
+    zh, en = _names_of(classification)
+    return tuple(zh.get(c, c) for c in codes), tuple(en.get(c, c).strip() for c in codes)
+
+
+def short_labels(
+    classification: str | None, codes: Sequence[str], names: Sequence[str], language: str
+) -> list[str]:
+    """Labels for chart axes: the ``short_zh``/``short_en`` of ``sectors.csv`` where the
+    classification lists the code, else the name cut to 8 Chinese or 24 other characters.
+
+    Examples
+    --------
+    >>> short_labels(None, ["x"], ["A very long sector name that goes on"], "en")
+    ['A very long sector name…']
+    """
+    column = "short_zh" if language == "zh" else "short_en"
+    known: dict[str, str] = {}
+    table = sector_table()
+    if classification is not None and column in table.columns:
+        rows = table[table["classification"] == classification]
+        known = dict(zip(rows["code"], rows[column]))
+    limit = 8 if language == "zh" else 24
+    out = []
+    for code, name in zip(codes, names):
+        label = known.get(code) or str(name).strip()
+        out.append(label if len(label) <= limit else label[: limit - 1] + "…")
+    return out
 
 
 def group_members(table: _Labelled, group: GroupSpec) -> list[str]:

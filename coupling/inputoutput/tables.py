@@ -257,11 +257,15 @@ class IOTable:
         self.unit = unit
         self.zero_output = zero_output
         self.rtol, self.atol = rtol, atol
-        from .sectors import detect_classification
+        from .sectors import detect_classification, sector_names
 
         self.classification = classification or detect_classification(
             self._codes, self._names_zh, self._names_en
         )
+        if self.classification not in (None, "custom") and (names_zh is None or names_en is None):
+            known_zh, known_en = sector_names(self.classification, self._codes)
+            self._names_zh = known_zh if names_zh is None else self._names_zh
+            self._names_en = known_en if names_en is None else self._names_en
 
     # ------------------------------------------------------------------ data
     @property
