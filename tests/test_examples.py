@@ -182,3 +182,32 @@ def test_region_industry_study(tmp_path):
     parts = dagum[["G_w", "G_nb", "G_t"]].sum(axis=1)
     assert (abs(parts - dagum["G"]) < 1e-12).all()
     assert len(pd.read_csv(tmp_path / "scores.csv")) == 31 * 6
+
+
+WIOD2013 = ROOT.parent / "shared" / "data" / "wiod2013"
+
+
+def test_gvc_recipe_on_two_wiod_tables(tmp_path):
+    """The GVC recipe on the WIOD 2013 tables of 2010 and 2011 (no licence: not packaged)."""
+    import pandas as pd
+
+    if not (WIOD2013 / "wiot_2011.npz").exists():
+        pytest.skip(f"the WIOD 2013 world tables are not beside the repository ({WIOD2013})")
+    printed = run("gvc_producer_services.py", "--data", str(WIOD2013), "--out", str(tmp_path),
+                  "--years", "2010", "2011")  # fmt: skip
+    assert printed.startswith("GVC position of producer services, WIOD 2013, 2010-2011, 2 tables")
+    tables = {n: pd.read_csv(tmp_path / "tables" / f"{n}.csv")
+              for n in ("kpww", "dva", "wang", "length", "content")}  # fmt: skip
+    assert set(tables["kpww"]["exporter"]) == {"CHN", "USA", "JPN", "DEU", "KOR", "IND"}
+    # China's domestic value added in all its exports, 2011: KWW terms 1-5 over the nine
+    # terms of decompr 6.8.0 kww() (shared/data/wiod2013/wiot2011_kww_decompr680.csv)
+    kww = pd.read_csv(WIOD2013 / "wiot2011_kww_decompr680.csv").set_index("Country")
+    terms = ["DVA_FIN", "DVA_INT", "DVA_INTrex", "RDV_FIN", "RDV_INT"]
+    expected = kww.loc["CHN", terms].sum() / kww.loc["CHN"].sum()
+    dva = tables["dva"].set_index(["year", "exporter"])
+    assert dva.loc[(2011, "CHN"), "dva_share_all"] == pytest.approx(expected, rel=1e-9)
+    kpww = tables["kpww"].set_index(["year", "exporter"])
+    ratio = (kpww["IV"] + kpww["FV"]) / kpww["exports"]
+    assert (abs(ratio - kpww["participation"]) < 1e-12).all()
+    assert (tmp_path / "report.html").exists()
+    assert len(list((tmp_path / "figures").glob("*.png"))) == 3
