@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_readme_python_examples_run(tmp_path, monkeypatch, capsys):
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
-    assert len(blocks) == 3
+    assert len(blocks) == 4
     monkeypatch.chdir(tmp_path)  # the example writes scores.csv
     namespace: dict[str, object] = {}
     exec(compile("\n".join(blocks), "README.md", "exec"), namespace)

@@ -47,6 +47,8 @@ from spatial._core.errors import LiangyeError
 from spatial._core.messages import suggest
 from spatial._core.version import __version__
 
+from .files import CommandError
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
@@ -101,10 +103,6 @@ ISLANDS = ("hainan", "nearest", "error")
 LEVELS = ("province", "city", "county")
 #: What ``--align`` does with the values of units merged into one current unit.
 ALIGN_HOW = ("sum", "mean", "drop")
-
-
-class CommandError(LiangyeError, ValueError):
-    """A problem with the command's inputs, reported as one line (exit status 2)."""
 
 
 # --------------------------------------------------------------------------- inputs

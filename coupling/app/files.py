@@ -52,6 +52,7 @@ from spatial._core.errors import LiangyeError
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
+    "CommandError",
     "FileReadError",
     "FileWriteError",
     "TableSource",
@@ -97,6 +98,10 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 class FileReadError(LiangyeError, ValueError):
     """A data file that cannot be read: missing, empty, of an unsupported type, in an
     unknown encoding, malformed, or with duplicate column names."""
+
+
+class CommandError(LiangyeError, ValueError):
+    """A problem with a command's inputs, reported as one line (exit status 2)."""
 
 
 class FileWriteError(LiangyeError, ValueError):

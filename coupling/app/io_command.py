@@ -26,6 +26,8 @@ from typing import Any
 
 import pandas as pd
 
+from .files import CommandError
+
 __all__ = ["add_io_parser", "run_io"]
 
 
@@ -62,7 +64,6 @@ def _group(text: str) -> Any:
 
 def _read_tables(paths: Sequence[str], args: argparse.Namespace) -> dict[int, Any]:
     from ..inputoutput import read_io_table, read_wiod
-    from .cli import CommandError
 
     tables: dict[int, Any] = {}
     for name in paths:
@@ -93,7 +94,7 @@ def run_io(args: argparse.Namespace) -> str:
     """``liangye io``: write the coefficients, linkages and fusion; return the summary."""
     from ..inputoutput import fusion_panel
     from ..inputoutput.plots import fusion_path
-    from .cli import CommandError, _write_tables
+    from .files import write_csv
     from .report import Report
 
     tables = _read_tables(args.tables, args)
@@ -134,7 +135,8 @@ def run_io(args: argparse.Namespace) -> str:
         "fusion.csv": panel,
         "fusion_pairs_complete.csv": pairs.pairs.reset_index(),
     }
-    _write_tables(out, files, args.output_encoding)
+    for name, frame in files.items():
+        write_csv(frame, out / name, encoding=args.output_encoding)
     report = Report(f"Input-output analysis, {year}", language=args.lang)
     report.header({
         "tables": ", ".join(f"{y} ({len(t.sectors)} sectors, "

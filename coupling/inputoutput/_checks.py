@@ -43,9 +43,9 @@ def finite_values(frame: pd.DataFrame | pd.Series, what: str) -> np.ndarray:
     if isinstance(frame, pd.DataFrame):
         numeric = all(pd.api.types.is_numeric_dtype(t) for t in frame.dtypes.unique())
         values = frame if numeric else frame.apply(pd.to_numeric, errors="coerce")
-        array = values.to_numpy(dtype=float)
+        array = values.to_numpy(dtype=float, copy=True)  # never a view of the caller's frame
     else:
-        array = np.asarray(pd.to_numeric(frame, errors="coerce"), dtype=float)
+        array = np.array(pd.to_numeric(frame, errors="coerce"), dtype=float)
     if not np.isfinite(array).all():
         bad = ~np.isfinite(array)
         if array.ndim == 1:

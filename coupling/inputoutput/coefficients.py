@@ -98,12 +98,21 @@ def _inverse(coefficients: np.ndarray, what: str, axis: int, labels: list[str]) 
         inverse = np.linalg.solve(system, np.eye(n))
     except np.linalg.LinAlgError:
         inverse = None
-    if inverse is None or not np.isfinite(inverse).all():
+    # A non-negative coefficient matrix of a productive economy has a non-negative inverse
+    # (Hawkins-Simon); negative entries beyond rounding mean I - A is singular to working
+    # precision (a solve then returns huge numbers of either sign instead of failing).
+    unproductive = (
+        inverse is not None
+        and bool((coefficients >= 0).all())
+        and float(inverse.min()) < -1e-9 * max(1.0, float(np.abs(inverse).max()))
+    )
+    if inverse is None or not np.isfinite(inverse).all() or unproductive:
         sums = coefficients.sum(axis=axis)
         worst = np.argsort(-sums)[:3]
         listed = ", ".join(f"{labels[i]} ({sums[i]:.4g})" for i in worst)
         raise IOTableError(
-            f"I - {what} is singular: the {what} matrix has no inverse. Its largest "
+            f"I - {what} is singular (or the economy it describes is not productive): the "
+            f"{what} matrix has no usable inverse. Its largest "
             f"{'column' if axis == 0 else 'row'} sums are {listed}; a sum of 1 or more means "
             "a sector whose inputs use up its whole output. Check the units of the flows and "
             "of output, and whether value added is missing."

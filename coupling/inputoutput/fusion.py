@@ -150,35 +150,32 @@ def fusion(
     check_option("weighting", weighting, ("output", "final_demand", "equal"))
     rows = group_members(table, source)
     cols = group_members(table, target)
+    sectors = table.sectors
+    position = {str(code): k for k, code in enumerate(sectors.index)}
+    r = np.array([position[c] for c in rows])
+    c = np.array([position[c] for c in cols])
     if measure == "direct":
-        coefficients = table.technical_coefficients(kind=kind)
+        values = table._cached("A", kind)[np.ix_(r, c)]
     else:
-        coefficients = table.complete_consumption(kind=kind)
-    pairs = coefficients.loc[rows, cols]
-    column_sums = pairs.sum(axis=0)
+        values = table._cached("L", kind)[np.ix_(r, c)] - (r[:, None] == c[None, :])
+    column_sums = values.sum(axis=0)
     if weighting == "equal":
-        raw = pd.Series(1.0, index=column_sums.index)
+        raw = np.ones(len(c))
     elif weighting == "output":
-        raw = table.output.loc[cols]
+        raw = table._x[c]
     else:
-        raw = table.final_demand.loc[cols].sum(axis=1)
+        raw = table._arrays["F"][c].sum(axis=1)
     if not np.isfinite(raw).all() or raw.sum() <= 0:
         raise IOTableError(
             f"The target group has no positive {weighting.replace('_', ' ')} to weight its "
             f"sectors by (total {raw.sum():.6g}); choose weighting='equal' or another group."
         )
     weight = raw / raw.sum()
-    names = table.sectors
-    by_target = pd.DataFrame(
-        {
-            "name_zh": names.loc[cols, "name_zh"],
-            "name_en": names.loc[cols, "name_en"],
-            "coefficient": column_sums,
-            "weight": weight,
-        }
-    )
+    row_labels, col_labels = sectors.index[r], sectors.index[c]
+    by_target = sectors.iloc[c].assign(coefficient=column_sums, weight=weight)
+    both = list(dict.fromkeys([*r.tolist(), *c.tolist()]))
     return FusionResults(
-        pairs=pairs,
+        pairs=pd.DataFrame(values, index=row_labels, columns=col_labels),
         by_target=by_target,
         value=float(weight @ column_sums),
         source=tuple(rows),
@@ -188,7 +185,7 @@ def fusion(
         kind=kind,
         weighting=weighting,
         year=table.year,
-        sectors=names.loc[list(dict.fromkeys([*rows, *cols]))],
+        sectors=sectors.iloc[both],
         classification=table.classification,
     )
 

@@ -196,7 +196,7 @@ def read_io_table(
         Z, F, output = rows[sector_cols], rows[final_cols], rows["GO"]
         extra = {
             "imports": rows["IM"] if "IM" in frame.columns else None,
-            "other": rows["ERR"] if "ERR" in frame.columns else None,
+            "discrepancy": rows["ERR"] if "ERR" in frame.columns else None,
         }
     VA = frame.loc[va_rows, sector_cols]
     VA = VA[~VA.index.duplicated()]
@@ -277,9 +277,11 @@ def read_wiod(
     -------
     IOTable, dict of IOTable, or MRIOTable
         National tables are non-competitive (Domestic and Imports rows): final demand
-        ``CONS_h``, ``CONS_np``, ``CONS_g``, ``GFCF``, ``INVEN``, ``EXP`` (exports);
-        value-added components the TOT rows ``TXSP``, ``EXP_adj``, ``PURR``, ``PURNR``,
-        ``VA``, ``IntTTM`` (taxes less subsidies and adjustments close the column identity).
+        ``CONS_h``, ``CONS_np``, ``CONS_g``, ``GFCF``, ``INVEN``, ``EXP`` (exports); value
+        added the TOT row ``VA``; the TOT rows ``TXSP`` (taxes less subsidies on products),
+        ``EXP_adj``, ``PURR``, ``PURNR`` and ``IntTTM`` are other inputs, which close the
+        column identity. With ``zero_output="drop"`` the imports of products that China does
+        not make stay in the inputs of their buyers (see :class:`IOTable`).
     """
     file = Path(path)
     if file.suffix.lower() == ".npz":
@@ -328,12 +330,13 @@ def read_wiod(
             return pd.DataFrame(numbers[mask], index=pd.Index(codes[mask]), columns=columns)
 
         dom, imp, tot = rows("Domestic"), rows("Imports"), rows("TOT")
-        components = [r for r in tot.index if r not in ("II_fob", "GO")]
+        others = [r for r in tot.index if r not in ("II_fob", "GO", "VA")]
         tables[y] = IOTable(
             dom[sectors],
             dom[finals],
-            tot.loc[components, sectors],
+            tot.loc[["VA"], sectors],
             output=dom["GO"],
+            other_inputs=tot.loc[others, sectors],
             imported_intermediate=imp[sectors],
             imported_final=imp[finals],
             exports="EXP",

@@ -145,9 +145,11 @@ def detect_classification(
     """The classification whose codes are exactly ``codes`` and whose Chinese or English
     names agree (spaces and full-width forms ignored), or ``None``.
 
-    Tables without names (the names are the codes) match on codes alone. A table whose
-    codes are part of a classification (empty sectors dropped) matches it when no
-    classification has exactly its codes.
+    Tables without names (the names are the codes) match on codes alone, and only when a
+    single classification has those codes (``"01"``...``"42"`` are the codes of three NBS
+    classifications: a table with them and no names is not guessed). A table whose codes are
+    part of a classification (empty sectors dropped) matches it when no classification has
+    exactly its codes.
 
     Examples
     --------
@@ -170,9 +172,11 @@ def detect_classification(
 
     signatures = _signatures()
     for exact in (True, False):  # the same sectors first; then a table with sectors removed
-        for key, (known, zh, en) in signatures.items():
-            if (wanted == known if exact else wanted < known) and agrees(zh, en):
-                return key
+        found = [key for key, (known, zh, en) in signatures.items()
+                 if (wanted == known if exact else wanted < known) and agrees(zh, en)]  # fmt: skip
+        if found:
+            # several classifications share codes ("01"..."42"): without names, no guess
+            return found[0] if len(found) == 1 else None
     return None
 
 

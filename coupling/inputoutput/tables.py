@@ -17,8 +17,11 @@ rows (``imported_intermediate=``, ``imported_final=``: the NBS 42-sector tables 
     competitive:      Z 1 + F 1 - m + e = x        and   1'Z + 1'V = x'
     non-competitive:  Z^D 1 + F^D 1 = x            and   1'Z^D + 1'Z^M + 1'V = x'
 
-with ``m`` the imports, ``e`` the statistical discrepancy (``other=``, NBS ``ERR``) and
-``V`` the value-added rows.
+with ``m`` the imports, ``e`` the statistical discrepancy (``discrepancy=``, NBS ``ERR``),
+``V`` the value-added rows and, where a table has them, ``O`` the other primary inputs
+(``other_inputs=``: taxes less subsidies on products, cif/fob adjustments, international
+transport margins, imported products that no domestic sector makes), which join ``V`` in the
+column identity: ``1'Z + 1'Z^M + 1'O + 1'V = x'``.
 
 :class:`MRIOTable` holds ``G`` countries with the same ``N`` sectors each (WIOD, OECD
 ICIO, decompr's tables): ``Z`` (GN x GN), final demand ``Y`` by destination country and
@@ -102,8 +105,12 @@ class IOTable:
     imports : Series, optional
         Competitive tables: imports by product, a positive number subtracted on the use
         side (NBS ``IM``).
-    other : Series, optional
-        The statistical discrepancy of the row identity (NBS ``ERR``).
+    discrepancy : Series, optional
+        The statistical discrepancy of the row identity (NBS ``ERR``, 其他).
+    other_inputs : DataFrame (c, n), optional
+        Primary inputs that are not value added (rows: components; columns: sectors), such
+        as WIOD's taxes less subsidies on products and adjustments; part of the column
+        identity, not of value added.
     exports : label or None
         The column of ``final_demand`` that holds exports (default ``"EX"``); ``None`` for a
         table without exports. Needed for domestic coefficients of a competitive table.
@@ -117,8 +124,13 @@ class IOTable:
         e.g. ``"nbs2017_42"``); found from the sector codes and names when omitted.
         Sector groups such as ``"manufacturing"`` resolve through it.
     zero_output : {"raise", "drop", "zero"}
-        Sectors with zero output: an error (default), removed (their rows and columns must
-        be empty), or kept with zero coefficients. Recorded as :attr:`zero_sectors`.
+        Sectors with zero output: an error (default), removed, or kept with zero
+        coefficients (recorded as :attr:`zero_sectors`). A sector is removed only if its
+        domestic rows and columns are empty; in a non-competitive table the imported use of
+        its product (goods the economy imports but does not make) stays in the inputs of the
+        sectors that buy it, as the other input "imported products without domestic
+        output", and its imported final use is left out. Removed sectors are listed in
+        :attr:`dropped_sectors`.
     rtol, atol : float
         Tolerance of the accounting identities, ``|lhs - x| <= rtol |x| + atol`` per sector.
 
@@ -159,7 +171,8 @@ class IOTable:
         imported_intermediate: pd.DataFrame | None = None,
         imported_final: pd.DataFrame | None = None,
         imports: pd.Series | None = None,
-        other: pd.Series | None = None,
+        discrepancy: pd.Series | None = None,
+        other_inputs: pd.DataFrame | None = None,
         exports: Hashable | None = "EX",
         names_zh: Mapping[Hashable, str] | pd.Series | None = None,
         names_en: Mapping[Hashable, str] | pd.Series | None = None,
@@ -221,12 +234,18 @@ class IOTable:
                     f"order: {format_items(list(F.columns))} vs {format_items(list(Fm.columns))}."
                 )
             arrays["Fm"] = finite_values(Fm, "imported_final")
-        for name, series in (("imports", imports), ("other", other)):
+        for name, series in (("imports", imports), ("discrepancy", discrepancy)):
             if series is not None:
                 arrays[name] = finite_values(rows_aligned(series, sectors, name), name)
+        other_components = pd.Index([], name="component")
+        if other_inputs is not None:
+            frame = rows_aligned(other_inputs, sectors, "other_inputs", axis=1)
+            arrays["OI"] = finite_values(frame, "other_inputs")
+            other_components = pd.Index(frame.index, name="component")
         column_total = arrays["Z"].sum(0) + arrays["VA"].sum(0)
-        if "Zm" in arrays:
-            column_total = column_total + arrays["Zm"].sum(0)
+        for key in ("Zm", "OI"):
+            if key in arrays:
+                column_total = column_total + arrays[key].sum(0)
         x = (
             column_total
             if output is None
@@ -236,13 +255,20 @@ class IOTable:
         row_total = arrays["Z"].sum(1) + arrays["F"].sum(1)
         if "imports" in arrays:
             row_total = row_total - arrays["imports"]
-        if "other" in arrays:
-            row_total = row_total + arrays["other"]
+        if "discrepancy" in arrays:
+            row_total = row_total + arrays["discrepancy"]
         check_identity(row_total, x, codes, "row (use of output)", rtol=rtol, atol=atol)
         check_identity(column_total, x, codes, "column (inputs)", rtol=rtol, atol=atol)
         names = (_names(names_zh, codes), _names(names_en, codes))
+        self.dropped_sectors: list[Hashable] = []
         if zero.any() and zero_output == "drop":
-            arrays, x, codes, names, sectors = _drop_sectors(arrays, x, zero, codes, names, sectors)
+            self.dropped_sectors = list(sectors[zero])
+            arrays, other_components = _drop_sectors(arrays, zero, codes, other_components)
+            keep = ~zero
+            x, sectors = x[keep], sectors[keep]
+            codes = [c for c, k in zip(codes, keep) if k]
+            names = (tuple(n for n, k in zip(names[0], keep) if k),
+                     tuple(n for n, k in zip(names[1], keep) if k))  # fmt: skip
             zero = np.zeros(len(codes), dtype=bool)
         self._arrays = {k: _read_only(v) for k, v in arrays.items()}
         self._x = _read_only(np.asarray(x, dtype=float))
@@ -252,6 +278,7 @@ class IOTable:
         self._names_zh, self._names_en = names
         self._categories = pd.Index(F.columns, name="category")
         self._components = pd.Index(VA.index, name="component")
+        self._other_components = other_components
         self._exports = exports
         self.year = year
         self.unit = unit
@@ -311,6 +338,14 @@ class IOTable:
         return pd.DataFrame(
             self._arrays["VA"].copy(), index=self._components, columns=self._sectors
         )
+
+    @property
+    def other_inputs(self) -> pd.DataFrame | None:
+        """Primary inputs that are not value added (components x sectors), or ``None``."""
+        if "OI" not in self._arrays:
+            return None
+        return pd.DataFrame(self._arrays["OI"].copy(), index=self._other_components,
+                            columns=self._sectors)  # fmt: skip
 
     @property
     def output(self) -> pd.Series:
@@ -518,7 +553,10 @@ class IOTable:
             imported_intermediate=None if self.competitive else square(a["Zm"]),
             imported_final=None if self.competitive else rows(a["Fm"], self._categories),
             imports=vector(a["imports"], "imports") if "imports" in a else None,
-            other=vector(a["other"], "other") if "other" in a else None,
+            discrepancy=vector(a["discrepancy"], "discrepancy") if "discrepancy" in a else None,
+            other_inputs=None
+            if "OI" not in a
+            else pd.DataFrame(a["OI"] @ S.T, index=self._other_components, columns=labels),
             exports=self._exports,
             names_zh=names_zh,
             names_en=names_en,
@@ -558,44 +596,39 @@ class IOTable:
 
 
 def _drop_sectors(
-    arrays: dict[str, np.ndarray],
-    x: np.ndarray,
-    zero: np.ndarray,
-    codes: list[str],
-    names: tuple[tuple[str, ...], tuple[str, ...]],
-    sectors: pd.Index,
-) -> tuple[
-    dict[str, np.ndarray], np.ndarray, list[str], tuple[tuple[str, ...], tuple[str, ...]], pd.Index
-]:
-    """Remove zero-output sectors whose rows and columns are all zero."""
+    arrays: dict[str, np.ndarray], zero: np.ndarray, codes: list[str], other: pd.Index
+) -> tuple[dict[str, np.ndarray], pd.Index]:
+    """The arrays without the zero-output sectors, whose domestic rows and columns must be
+    empty; imported use of their products moves to the other inputs (see ``zero_output``)."""
     busy = []
     for i in np.flatnonzero(zero):
         cells = [arrays["Z"][i, :], arrays["Z"][:, i], arrays["F"][i, :], arrays["VA"][:, i]]
-        cells += [arrays[k][:, i] for k in ("Zm",) if k in arrays]
-        cells += [arrays[k][i : i + 1] for k in ("imports", "other") if k in arrays]
+        cells += [arrays[k][:, i] for k in ("Zm", "OI") if k in arrays]
+        cells += [arrays[k][i : i + 1] for k in ("imports", "discrepancy") if k in arrays]
         if any(np.any(c != 0) for c in cells):
             busy.append(codes[i])
     if busy:
         raise IOTableError(
-            f"zero_output='drop' removes only empty sectors, but {format_items(busy)} have zero "
-            "output and non-zero flows; pass zero_output='zero' to keep them with zero "
-            "coefficients, or correct the table."
+            f"zero_output='drop' removes only sectors without domestic flows, but "
+            f"{format_items(busy)} have zero output and non-zero flows; pass "
+            "zero_output='zero' to keep them with zero coefficients, or correct the table."
         )
     keep = ~zero
-    out = {}
+    out: dict[str, np.ndarray] = {}
     for key, value in arrays.items():
         if key in ("Z", "Zm"):
             out[key] = value[np.ix_(keep, keep)]
-        elif key == "VA":
+        elif key in ("VA", "OI"):
             out[key] = value[:, keep]
         else:
             out[key] = value[keep]
-    kept = [c for c, k in zip(codes, keep) if k]
-    kept_names = (
-        tuple(n for n, k in zip(names[0], keep) if k),
-        tuple(n for n, k in zip(names[1], keep) if k),
-    )
-    return out, x[keep], kept, kept_names, sectors[keep]
+    if "Zm" in arrays:
+        moved = arrays["Zm"][np.ix_(zero, keep)].sum(axis=0)
+        if np.any(moved != 0):
+            row = moved[None, :]
+            out["OI"] = np.vstack([out["OI"], row]) if "OI" in out else row
+            other = other.append(pd.Index(["imported products without domestic output"]))
+    return out, other.rename("component")
 
 
 class MRIOTable:

@@ -45,6 +45,9 @@ TABLES = {
     "obstacles",
     "sigma",
     "beta",
+    "io_fusion",
+    "io_fusion_by_sector",
+    "io_linkages",
 }
 FIGURES = {
     "map_d",
@@ -55,6 +58,8 @@ FIGURES = {
     "centre_path",
     "dagum",
     "kernel_density",
+    "io_fusion_path",
+    "io_fusion_heatmap",
 }
 
 
@@ -83,8 +88,10 @@ def test_complete_years_of_the_demo_system():
 
 def test_demo_writes_the_whole_report(demo_report):
     out, lines, summary = demo_report
-    assert [line.split("] ")[1][:3] for line in lines[:4]] == ["1/4", "2/4", "3/4", "4/4"]
+    steps = [line.split("] ")[1][:3] for line in lines[:5]]
+    assert steps == ["1/5", "2/5", "3/5", "4/5", "5/5"]
     assert "Mean D (standard) rose from" in summary and "Dagum Gini of D" in summary
+    assert "Complete consumption of producer services by manufacturing" in summary
     assert {p.stem for p in (out / "tables").glob("*.csv")} == TABLES
     assert {p.stem for p in (out / "figures").glob("*.png")} == FIGURES
     for png in (out / "figures").glob("*.png"):
@@ -107,6 +114,35 @@ def test_demo_writes_the_whole_report(demo_report):
     }
     dagum = pd.read_csv(out / "tables" / "dagum.csv")
     np.testing.assert_allclose(dagum[["G_w", "G_nb", "G_t"]].sum(axis=1), dagum["G"], rtol=1e-12)
+
+
+# WIOD 2016 codes of the two groups (coupling/inputoutput/SECTORS.md), present for China
+PRODUCER_SERVICES = ["G46", "H49", "H50", "H51", "H52", "H53", "J61", "J62_J63", "K64", "K65",
+                     "M69_M70", "M72", "M74_M75", "N"]  # fmt: skip
+MANUFACTURING = ["C10-C12", "C13-C15", "C16", "C17", "C18", "C19", "C20", "C21", "C22", "C23",
+                 "C24", "C25", "C26", "C27", "C28", "C29", "C30", "C31_C32"]  # fmt: skip
+
+
+def test_demo_fusion_equals_sums_of_the_published_flows(demo_report):
+    # Direct fusion, output-weighted, is sum of flows over sum of output (coupling/inputoutput/
+    # fusion.py): computed here from the packaged CSV with plain pandas, domestic and imported
+    # rows together, for 2000 and 2014.
+    from importlib.resources import files
+
+    out, _, _ = demo_report
+    with files("coupling.datasets").joinpath("wiod2016_china_niot.csv").open("rb") as handle:
+        raw = pd.read_csv(handle, sep=";", skiprows=[1], thousands=" ", encoding="utf-8-sig")
+    fusion = pd.read_csv(out / "tables" / "io_fusion.csv").set_index("year")
+    for year in (2000, 2014):
+        rows = raw[(raw["Year"] == year) & raw["Origin"].isin(["Domestic", "Imports"])]
+        output = raw[(raw["Year"] == year) & (raw["Code"] == "GO")]
+        for source, target, column in (
+            (PRODUCER_SERVICES, MANUFACTURING, "producer services → manufacturing, direct"),
+            (MANUFACTURING, PRODUCER_SERVICES, "manufacturing → producer services, direct"),
+        ):
+            flows = rows[rows["Code"].isin(source)][target].to_numpy().sum()
+            expected = flows / output[target].to_numpy().sum()
+            assert fusion.loc[year, column] == pytest.approx(expected, rel=1e-12), (year, column)
 
 
 def screenshot(page, shot, profile) -> subprocess.CompletedProcess[str]:
@@ -251,9 +287,9 @@ def test_chinese_edition_without_a_font_says_what_to_install(tmp_path, monkeypat
 def test_cli_demo(tmp_path, capsys):
     assert main(["demo", "--out", str(tmp_path), "--bootstrap", "20"]) == 0
     printed = capsys.readouterr().out
-    assert "1/4 coupling coordination" in printed and "report.html" in printed
+    assert "1/5 coupling coordination" in printed and "report.html" in printed
     assert main(["demo", "--out", str(tmp_path / "q"), "--bootstrap", "0", "--quiet"]) == 0
-    assert "1/4" not in capsys.readouterr().out
+    assert "1/5" not in capsys.readouterr().out
     assert (tmp_path / "report.html").exists() and (tmp_path / "report.md").exists()
 
 
